@@ -1,0 +1,2 @@
+export * from './index.js';
+export { loadEngine } from './wasm/browser.js';

@@ -1,0 +1,2 @@
+export * from './index.js';
+export { loadEngine } from './wasm/workerd.js';

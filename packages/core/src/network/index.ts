@@ -1,0 +1,6 @@
+export * from './types.js';
+export * from './transfer.js';
+export * from './options.js';
+export * from './prng.js';
+export * from './init.js';
+export * from './reference.js';

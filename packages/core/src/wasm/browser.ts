@@ -1,0 +1,29 @@
+/** Browser loader: fetches cvnet.wasm relative to this module. No Node built-ins. */
+import { EngineError } from '../errors.js';
+import type { Engine } from '../network/types.js';
+import { createEngine } from './engine.js';
+
+let cached: Promise<Engine> | undefined;
+
+async function compile(url: URL): Promise<WebAssembly.Module> {
+  const response = await fetch(url);
+  if (!response.ok) throw new EngineError(`could not fetch ${url.href}: HTTP ${response.status}`);
+  try {
+    // Streaming needs the server to send application/wasm; keep a copy of the body for the fallback.
+    return await WebAssembly.compileStreaming(response.clone());
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
+
+/** The shared engine, compiled once per page/worker. */
+export function loadEngine(): Promise<Engine> {
+  cached ??= compile(new URL('../../wasm/cvnet.wasm', import.meta.url))
+    .then(createEngine)
+    .catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+  return cached;
+}

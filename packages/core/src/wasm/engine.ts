@@ -1,0 +1,256 @@
+/**
+ * The Wasm engine: a thin host around assembly/index.ts.
+ *
+ * The module is instantiated with the plain WebAssembly API. Its ABI is only
+ * numbers and pointers into linear memory (no strings, arrays or objects cross
+ * the boundary), so @assemblyscript/loader or generated bindings would add
+ * nothing but weight and a dependency.
+ */
+import { EngineError, ShapeError } from '../errors.js';
+import {
+  resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrix, validateNetwork,
+} from '../network/options.js';
+import { TRANSFER_CODES } from '../network/transfer.js';
+import type {
+  Dataset, Engine, Network, NetworkShape, StopReason, TrainingResult, TrainOptions,
+} from '../network/types.js';
+
+/** Stop codes of assembly/traingdx.ts, by value. */
+const STOP_REASONS: readonly StopReason[] = ['goal', 'epochs', 'min_grad', 'validation', 'cancelled'];
+
+/** wasm32 memory tops out at 4 GiB; refuse runs that cannot fit before starting them. */
+const MAX_BYTES = 2 ** 32 - 2 ** 26;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  forward(shape: number, params: number, inputs: number, n: number, outputs: number): void;
+  perfGradient(shape: number, params: number, inputs: number, targets: number, n: number, gradient: number): number;
+  train(
+    shape: number, params: number, inputs: number, targets: number, n: number,
+    vInputs: number, vTargets: number, vn: number,
+    options: number, progressEvery: number, history: number, result: number,
+  ): void;
+}
+
+type ProgressImport = (epoch: number, perf: number, lr: number, grad: number, vperf: number) => number;
+
+/** Host-side buffers of one call, freed together. */
+class Buffers {
+  private readonly ptrs: number[] = [];
+  constructor(private readonly exports: Exports) {}
+
+  alloc(bytes: number): number {
+    const ptr = this.exports.alloc(Math.max(bytes, 8));
+    this.ptrs.push(ptr);
+    return ptr;
+  }
+
+  /** Copies values in; views are made afresh because alloc may have grown memory. */
+  f64(values: Float64Array): number {
+    const ptr = this.alloc(values.byteLength);
+    new Float64Array(this.exports.memory.buffer, ptr, values.length).set(values);
+    return ptr;
+  }
+
+  i32(values: readonly number[]): number {
+    const ptr = this.alloc(values.length * 4);
+    new Int32Array(this.exports.memory.buffer, ptr, values.length).set(values);
+    return ptr;
+  }
+
+  readF64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.exports.memory.buffer, ptr, length).slice();
+  }
+
+  freeAll(): void {
+    for (const ptr of this.ptrs) this.exports.free(ptr);
+    this.ptrs.length = 0;
+  }
+}
+
+/** AssemblyScript strings: UTF-16LE, byte length in the 4 bytes before the pointer. */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr === 0) return '';
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0]!;
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+}
+
+function encodeShape(shape: NetworkShape): number[] {
+  return [shape.inputs, shape.sizes.length, ...shape.sizes, ...shape.transfers.map((t) => TRANSFER_CODES[t])];
+}
+
+const outputsOf = (shape: NetworkShape): number => shape.sizes[shape.sizes.length - 1]!;
+
+/** Activation rows of every layer: the per-sample workspace the core allocates. */
+const rowsOf = (shape: NetworkShape): number => shape.sizes.reduce((a, b) => a + b, 0);
+
+function checkFits(bytes: number): void {
+  if (bytes > MAX_BYTES) {
+    throw new ShapeError(
+      `this run needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of Wasm memory, more than the 4 GiB wasm32 allows; use fewer samples or epochs`,
+    );
+  }
+}
+
+class WasmEngine implements Engine {
+  private exports!: Exports;
+  private onProgress: ProgressImport = () => 0;
+  private busy = false;
+  private readonly imports: WebAssembly.Imports;
+
+  constructor(private readonly module: WebAssembly.Module) {
+    this.imports = {
+      env: {
+        abort: (msg: number, file: number, line: number, column: number) => {
+          const memory = this.exports.memory;
+          throw new EngineError(
+            `Wasm core aborted: ${readAsString(memory, msg)} (${readAsString(memory, file)}:${line}:${column})`,
+          );
+        },
+        progress: (epoch: number, perf: number, lr: number, grad: number, vperf: number) =>
+          this.onProgress(epoch, perf, lr, grad, vperf),
+      },
+    };
+  }
+
+  async init(): Promise<void> {
+    const instance = await WebAssembly.instantiate(this.module, this.imports);
+    this.exports = instance.exports as unknown as Exports;
+  }
+
+  /**
+   * Runs `body` with fresh buffers and frees them afterwards. A trap leaves
+   * the module's allocator in an unknown state, so the instance is replaced.
+   */
+  private call<T>(body: (buffers: Buffers, exports: Exports) => T): T {
+    if (this.busy) throw new EngineError('the engine is already running a call (re-entered from onProgress?)');
+    this.busy = true;
+    const buffers = new Buffers(this.exports);
+    let trapped = false;
+    try {
+      return body(buffers, this.exports);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError || error instanceof EngineError) {
+        trapped = true;
+        this.exports = new WebAssembly.Instance(this.module, this.imports).exports as unknown as Exports;
+        if (error instanceof EngineError) throw error;
+        throw new EngineError(`Wasm core trapped: ${error.message}`, { cause: error });
+      }
+      throw error;
+    } finally {
+      if (!trapped) buffers.freeAll();
+      this.busy = false;
+    }
+  }
+
+  forward(net: Network, inputs: Float64Array, samples: number): Float64Array {
+    validateNetwork(net);
+    if (!Number.isInteger(samples) || samples < 0) {
+      throw new ShapeError(`samples must be an integer ≥ 0, got ${samples}`);
+    }
+    validateMatrix(inputs, samples, net.inputs, 'inputs');
+    const outputs = outputsOf(net);
+    if (samples === 0) return new Float64Array(0);
+    checkFits(8 * samples * (2 * net.inputs + rowsOf(net) + outputs));
+    return this.call((b, x) => {
+      const shape = b.i32(encodeShape(net));
+      const params = b.f64(net.params);
+      const input = b.f64(inputs);
+      const output = b.alloc(samples * outputs * 8);
+      x.forward(shape, params, input, samples, output);
+      return b.readF64(output, samples * outputs);
+    });
+  }
+
+  perfGradient(net: Network, data: Dataset): { perf: number; gradient: Float64Array } {
+    validateNetwork(net);
+    validateDataset(data, net);
+    checkFits(8 * data.samples * (2 * net.inputs + rowsOf(net) + 2 * outputsOf(net)));
+    return this.call((b, x) => {
+      const shape = b.i32(encodeShape(net));
+      const params = b.f64(net.params);
+      const gradient = b.alloc(net.params.byteLength);
+      const perf = x.perfGradient(shape, params, b.f64(data.inputs), b.f64(data.targets), data.samples, gradient);
+      return { perf, gradient: b.readF64(gradient, net.params.length) };
+    });
+  }
+
+  train(net: Network, data: Dataset, options: TrainOptions = {}): TrainingResult {
+    validateNetwork(net);
+    validateDataset(data, net);
+    const p = resolveTraingdxParams(options.params);
+    const validation = options.validation;
+    if (validation) validateDataset(validation, net, 'validation');
+    const every = resolveProgressEvery(options.progressEvery, options.onProgress !== undefined);
+    const perSample = 2 * net.inputs + rowsOf(net) + 2 * outputsOf(net);
+    checkFits(8 * ((data.samples + (validation?.samples ?? 0)) * perSample + 4 * (p.epochs + 1) + 5 * net.params.length));
+
+    const callback = options.onProgress;
+    // A throwing callback must not unwind through Wasm (its workspace would
+    // leak): remember the error, cancel, and rethrow once the core returned.
+    let failure: { error: unknown } | undefined;
+    this.onProgress = (epoch, perf, lr, gradient, vperf) => {
+      if (!callback || failure) return failure ? 1 : 0;
+      try {
+        return callback({ epoch, perf, lr, gradient, vperf: validation ? vperf : undefined }) === false ? 1 : 0;
+      } catch (error) {
+        failure = { error };
+        return 1;
+      }
+    };
+
+    try {
+      return this.call((b, x) => {
+        const shape = b.i32(encodeShape(net));
+        const params = b.f64(net.params);
+        const inputs = b.f64(data.inputs);
+        const targets = b.f64(data.targets);
+        const vInputs = validation ? b.f64(validation.inputs) : 0;
+        const vTargets = validation ? b.f64(validation.targets) : 0;
+        const settings = b.f64(
+          Float64Array.of(p.epochs, p.goal, p.lr, p.lrInc, p.lrDec, p.maxPerfInc, p.mc, p.minGrad, p.maxFail),
+        );
+        const rows = p.epochs + 1;
+        const history = b.alloc(4 * rows * 8);
+        const result = b.alloc(12);
+        x.train(
+          shape, params, inputs, targets, data.samples,
+          vInputs, vTargets, validation?.samples ?? 0,
+          settings, every, history, result,
+        );
+        if (failure) throw failure.error;
+        const [stop, epochs, bestEpoch] = new Int32Array(x.memory.buffer, result, 3);
+        const all = b.readF64(history, 4 * rows);
+        const column = (c: number): number[] => Array.from(all.subarray(c * rows, c * rows + epochs! + 1));
+        return {
+          network: {
+            inputs: net.inputs,
+            sizes: [...net.sizes],
+            transfers: [...net.transfers],
+            params: b.readF64(params, net.params.length),
+          },
+          stop: STOP_REASONS[stop!]!,
+          bestEpoch: bestEpoch!,
+          epochs: epochs!,
+          history: {
+            perf: column(0),
+            lr: column(1),
+            gradient: column(2),
+            vperf: validation ? column(3) : [],
+          },
+        };
+      });
+    } finally {
+      this.onProgress = () => 0;
+    }
+  }
+}
+
+/** An engine on a compiled cvnet.wasm module (for hosts that load it themselves). */
+export async function createEngine(module: WebAssembly.Module): Promise<Engine> {
+  const engine = new WasmEngine(module);
+  await engine.init();
+  return engine;
+}
