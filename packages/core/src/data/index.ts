@@ -1,0 +1,4 @@
+export * from './atomic.js';
+export * from './csv.js';
+export * from './model-file.js';
+export { DataError } from '../errors.js';

@@ -1,0 +1,236 @@
+/**
+ * Conversion between a Network (flat Float64Array parameters) and the model
+ * file (nested, human-readable JSON), plus parsing with clear errors.
+ */
+import type { z } from 'zod';
+import type { Network, TraingdxParams, TrainingResult } from '../network/types.js';
+import { ModelError } from '../errors.js';
+import {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  modelV1Schema,
+  type Model,
+  type ModelLayer,
+  type ModelTraining,
+} from './schema.js';
+
+/** Everything a model file holds besides the network's parameters. */
+export interface ModelInfo {
+  inputs: { names: readonly string[]; min: readonly number[]; max: readonly number[] };
+  outputs: { names: readonly string[] };
+  training?: ModelTraining;
+  method?: Record<string, unknown>;
+  /** @default omitted (so that a model can be byte-reproducible) */
+  createdAt?: string;
+  cvnetVersion?: string;
+}
+
+/** Builds a model from a network and its metadata; checks shapes. */
+export function networkToModel(network: Network, info: ModelInfo): Model {
+  const layers: ModelLayer[] = [];
+  let offset = 0;
+  let fanIn = network.inputs;
+  network.sizes.forEach((size, l) => {
+    const weights: number[][] = [];
+    for (let i = 0; i < size; i++) {
+      weights.push(Array.from(network.params.subarray(offset + i * fanIn, offset + (i + 1) * fanIn)));
+    }
+    offset += size * fanIn;
+    const biases = Array.from(network.params.subarray(offset, offset + size));
+    offset += size;
+    layers.push({ transfer: network.transfers[l]!, weights, biases });
+    fanIn = size;
+  });
+  if (offset !== network.params.length) {
+    throw new ModelError(`network has ${network.params.length} parameters, its shape needs ${offset}`);
+  }
+  const model: Model = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    ...(info.createdAt === undefined ? {} : { createdAt: info.createdAt }),
+    ...(info.cvnetVersion === undefined ? {} : { cvnetVersion: info.cvnetVersion }),
+    layers,
+    inputs: { names: [...info.inputs.names], min: [...info.inputs.min], max: [...info.inputs.max] },
+    outputs: { names: [...info.outputs.names] },
+    ...(info.training === undefined ? {} : { training: info.training }),
+    ...(info.method === undefined ? {} : { method: info.method }),
+  };
+  const problem = shapeProblem(model);
+  if (problem !== undefined) throw new ModelError(`network does not fit its metadata: ${problem}`);
+  return model;
+}
+
+/** The training record of a model, from an engine result. */
+export function trainingRecord(
+  result: TrainingResult,
+  params: TraingdxParams,
+  extra: Pick<ModelTraining, 'seed' | 'validation' | 'samples'> = {},
+): ModelTraining {
+  return {
+    params: { ...params },
+    stop: result.stop,
+    bestEpoch: result.bestEpoch,
+    epochs: result.epochs,
+    ...extra,
+    history: {
+      perf: [...result.history.perf],
+      lr: [...result.history.lr],
+      gradient: [...result.history.gradient],
+      vperf: [...result.history.vperf],
+    },
+  };
+}
+
+/** The network of a (parsed, shape-checked) model. */
+export function modelToNetwork(model: Model): Network {
+  const sizes = model.layers.map((layer) => layer.weights.length);
+  const params: number[] = [];
+  for (const layer of model.layers) {
+    for (const row of layer.weights) params.push(...row);
+    params.push(...layer.biases);
+  }
+  return {
+    inputs: model.inputs.names.length,
+    sizes,
+    transfers: model.layers.map((layer) => layer.transfer),
+    params: Float64Array.from(params),
+  };
+}
+
+/**
+ * Readers by file version. Each takes the raw JSON and returns a model of the
+ * current version, upgrading older layouts; add one per retired version.
+ */
+const readers: Readonly<Record<number, (json: unknown, source: string) => Model>> = {
+  1: (json, source) => {
+    const result = modelV1Schema.safeParse(json);
+    if (!result.success) throw new ModelError(`${source}: ${describeIssue(result.error)}`);
+    return result.data;
+  },
+};
+
+/**
+ * Checks a model file's parsed JSON and returns it as a current-version model.
+ *
+ * @param source name used in error messages, usually the file path.
+ * @throws ModelError naming the problem: not a cvnet model, an unsupported
+ *   version, the JSON path of a malformed value, or inconsistent shapes.
+ */
+export function parseModel(json: unknown, source = 'model'): Model {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelError(`${source}: not a cvnet model (expected a JSON object)`);
+  }
+  const { format, version } = json as { format?: unknown; version?: unknown };
+  if (format !== MODEL_FORMAT) {
+    throw new ModelError(
+      `${source}: not a cvnet model (format is ${JSON.stringify(format) ?? 'missing'}, expected "${MODEL_FORMAT}")`,
+    );
+  }
+  const reader = typeof version === 'number' ? readers[version] : undefined;
+  if (reader === undefined) {
+    throw new ModelError(
+      `${source}: unsupported model version ${JSON.stringify(version) ?? '(missing)'} (this cvnet reads version ${Object.keys(readers).join(', ')})`,
+    );
+  }
+  const model = reader(json, source);
+  const problem = shapeProblem(model);
+  if (problem !== undefined) throw new ModelError(`${source}: ${problem}`);
+  return model;
+}
+
+/** parseModel on the text of a model file. */
+export function parseModelText(text: string, source = 'model'): Model {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseModel(json, source);
+}
+
+/** `layers[0].weights[2][1]` from zod's path array. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : '';
+  return `${formatPath(issue.path)}: ${issue.message}${more}`;
+}
+
+/** First inconsistency between the layers, inputs and outputs, if any. */
+function shapeProblem(model: Model): string | undefined {
+  const { names, min, max } = model.inputs;
+  let fanIn = names.length;
+  if (min.length !== fanIn) return `inputs.min has ${min.length} values, expected ${fanIn} (one per input name)`;
+  if (max.length !== fanIn) return `inputs.max has ${max.length} values, expected ${fanIn} (one per input name)`;
+  for (let j = 0; j < fanIn; j++) {
+    if (min[j]! > max[j]!) return `inputs.min[${j}] (${min[j]}) is greater than inputs.max[${j}] (${max[j]})`;
+  }
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) return `inputs.names lists "${duplicate}" twice`;
+  for (const [l, layer] of model.layers.entries()) {
+    const from = l === 0 ? 'one per input' : `one per neuron of layers[${l - 1}]`;
+    for (const [i, row] of layer.weights.entries()) {
+      if (row.length !== fanIn) return `layers[${l}].weights[${i}] has ${row.length} values, expected ${fanIn} (${from})`;
+    }
+    const size = layer.weights.length;
+    if (layer.biases.length !== size) {
+      return `layers[${l}].biases has ${layer.biases.length} values, expected ${size} (one per row of layers[${l}].weights)`;
+    }
+    fanIn = size;
+  }
+  if (model.outputs.names.length !== fanIn) {
+    return `outputs.names has ${model.outputs.names.length} names, expected ${fanIn} (one per neuron of the last layer)`;
+  }
+  const training = model.training;
+  if (training !== undefined) {
+    const length = training.epochs + 1;
+    for (const key of ['perf', 'lr', 'gradient'] as const) {
+      if (training.history[key].length !== length) {
+        return `training.history.${key} has ${training.history[key].length} values, expected ${length} (epochs + 1)`;
+      }
+    }
+    const vperf = training.history.vperf.length;
+    if (vperf !== 0 && vperf !== length) return `training.history.vperf has ${vperf} values, expected 0 or ${length}`;
+    if (training.bestEpoch > training.epochs) {
+      return `training.bestEpoch (${training.bestEpoch}) is after the last epoch (${training.epochs})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The model as JSON text: two-space indentation with number arrays on one
+ * line (so weight matrices read as matrices), and −0 kept as `-0` so that
+ * parameters round-trip bit for bit (JSON.stringify writes −0 as 0).
+ */
+export function serializeModel(model: Model): string {
+  return `${format(model, '')}\n`;
+}
+
+function format(value: unknown, indent: string): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ModelError(`cannot write ${value} to a model file`);
+    return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    if (value.every((item) => typeof item === 'number')) return `[${value.map((x) => format(x, '')).join(', ')}]`;
+    const inner = `${indent}  `;
+    return `[\n${value.map((item) => inner + format(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    const body = entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${format(item, inner)}`);
+    return `{\n${body.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
