@@ -1,0 +1,258 @@
+import { randomInt } from 'node:crypto';
+import { Args, Command, Flags, type Interfaces } from '@oclif/core';
+import {
+  DEFAULT_TRAINGDX,
+  ModelError,
+  OptionsError,
+  createNetwork,
+  defaultShape,
+  loadEngine,
+  modelToNetwork,
+  networkToModel,
+  traingdxParamsSchema,
+  trainingRecord,
+  type Network,
+  type NetworkShape,
+  type StopReason,
+  type TraingdxParams,
+} from '@cvnet/core';
+import {
+  DataError,
+  isNumeric,
+  readModelFile,
+  readNumericTable,
+  writeModelFile,
+  type NumericTable,
+} from '@cvnet/core/data';
+import { featureRanges, toDataset } from '../lib/dataset.js';
+import { fail } from '../lib/fail.js';
+import { float } from '../lib/flags.js';
+import { progressLine } from '../lib/progress.js';
+import { splitRows } from '../lib/split.js';
+
+const STOPS: Record<StopReason, string> = {
+  goal: 'performance goal met',
+  epochs: 'maximum epochs reached',
+  min_grad: 'gradient below --min-grad',
+  validation: 'validation error worse than its best --max-fail times in a row',
+  cancelled: 'cancelled',
+};
+
+/** traingdx parameter → its flag, for error messages. */
+const PARAM_FLAGS: Record<keyof TraingdxParams, string> = {
+  epochs: '--epochs',
+  goal: '--goal',
+  lr: '--lr',
+  lrInc: '--lr-inc',
+  lrDec: '--lr-dec',
+  maxPerfInc: '--max-perf-inc',
+  mc: '--mc',
+  minGrad: '--min-grad',
+  maxFail: '--max-fail',
+};
+
+export interface TrainSummary {
+  stop: StopReason;
+  epochs: number;
+  bestEpoch: number;
+  /** Training MSE of the saved (best) network. */
+  perf: number;
+  /** Validation MSE of the saved network, null without validation. */
+  vperf: number | null;
+  seed: number;
+  out: string;
+  target: string;
+  features: string[];
+  samples: { training: number; validation: number };
+}
+
+export default class Train extends Command {
+  static override description = `Train a BP network (traingdx) on the numeric columns of a CSV file.
+
+Inputs are scaled to [0, 1] with the min and max of the training rows; the ranges are saved in the model so predict scales new data the same way. The network has one tansig hidden layer and a logsig output, so the target must lie in [0, 1]. The model file is written atomically.`;
+
+  static override examples = [
+    '<%= config.bin %> train customers.csv --target K --out model.json',
+    '<%= config.bin %> train customers.csv --target K --features R,F,M --hidden 9 --validation 0.2 --seed 7 --out model.json',
+    '<%= config.bin %> train customers.csv --target K --init start.json --out model.json --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override args = {
+    data: Args.string({ description: 'CSV file with a header row', required: true }),
+  };
+
+  static override flags = {
+    target: Flags.string({ description: 'column to learn (values in [0, 1])', required: true }),
+    features: Flags.string({
+      description: 'comma-separated input columns [default: every numeric column except the target and "id"]',
+    }),
+    hidden: Flags.integer({ description: 'hidden neurons [default: 2 × features + 1]', min: 1 }),
+    epochs: Flags.integer({ description: `maximum epochs [default: ${DEFAULT_TRAINGDX.epochs}]`, min: 0 }),
+    goal: float({ description: `stop when the MSE reaches this [default: ${DEFAULT_TRAINGDX.goal}]` }),
+    lr: float({ description: `initial learning rate [default: ${DEFAULT_TRAINGDX.lr}]` }),
+    'lr-inc': float({ description: `learning-rate increase factor [default: ${DEFAULT_TRAINGDX.lrInc}]` }),
+    'lr-dec': float({ description: `learning-rate decrease factor [default: ${DEFAULT_TRAINGDX.lrDec}]` }),
+    'max-perf-inc': float({ description: `largest accepted MSE ratio [default: ${DEFAULT_TRAINGDX.maxPerfInc}]` }),
+    mc: float({ description: `momentum constant [default: ${DEFAULT_TRAINGDX.mc}]` }),
+    'min-grad': float({ description: `stop when the gradient norm falls below this [default: ${DEFAULT_TRAINGDX.minGrad}]` }),
+    'max-fail': Flags.integer({ description: `validation failures before stopping [default: ${DEFAULT_TRAINGDX.maxFail}]` }),
+    validation: float({
+      description: 'fraction of rows held out (seeded random) for early stopping, 0 ≤ f < 1 [default: 0]',
+    }),
+    seed: Flags.integer({ description: 'seed of the initial weights and the validation split [default: random, printed]' }),
+    init: Flags.string({ description: 'start from the weights (and input ranges) of this model instead of Nguyen–Widrow' }),
+    out: Flags.string({ char: 'o', description: 'model file to write', required: true }),
+  };
+
+  async run(): Promise<TrainSummary> {
+    const { args, flags } = await this.parse(Train);
+    try {
+      return await this.train(args.data, flags);
+    } catch (error) {
+      return fail(this, error);
+    }
+  }
+
+  private async train(path: string, flags: TrainFlags): Promise<TrainSummary> {
+    const params = resolveParams(flags);
+    const fraction = flags.validation ?? 0;
+    if (!(fraction >= 0 && fraction < 1)) throw new OptionsError(`--validation must be at least 0 and below 1, got ${fraction}`);
+    const seed = flags.seed ?? randomInt(0, 2 ** 31 - 1);
+    const init = flags.init === undefined ? undefined : await readModelFile(flags.init);
+    const target = flags.target;
+
+    const table = await readNumericTable(path, (header, first) => {
+      if (first === undefined) throw new DataError(`${path}: no data rows below the header`);
+      const features = flags.features !== undefined
+        ? flags.features.split(',').map((name) => name.trim()).filter((name) => name !== '')
+        : init !== undefined
+          ? init.inputs.names
+          : header.filter((name, i) => name !== target && name.toLowerCase() !== 'id' && isNumeric(first.fields[i]!));
+      const repeated = features.find((name, i) => features.indexOf(name) !== i);
+      if (repeated !== undefined) throw new OptionsError(`--features lists "${repeated}" twice`);
+      if (features.includes(target)) throw new DataError(`${path}: the target "${target}" cannot also be a feature`, { column: target });
+      if (features.length === 0) {
+        throw new DataError(`${path}: no numeric feature columns besides the target (columns: ${header.join(', ')})`);
+      }
+      return [...features, target];
+    });
+    const features = table.columns.slice(0, -1);
+    checkTargets(table);
+    const { training, validation } = splitRows(table.rows, fraction, seed, path);
+
+    const ranges = init?.inputs ?? featureRanges(table, training, features.length);
+    const net = init !== undefined ? initialNetwork(init, flags.init!, features, flags.hidden) : createNetwork(
+      flags.hidden === undefined
+        ? defaultShape(features.length, 1)
+        : { inputs: features.length, sizes: [flags.hidden, 1], transfers: ['tansig', 'logsig'] },
+      // Normalised inputs span [0, 1], except constant columns, which scale to 0
+      // and which Nguyen–Widrow then leaves out, as MATLAB's initnw does.
+      { seed, inputRanges: features.map((_, j) => [0, ranges.max[j]! > ranges.min[j]! ? 1 : 0] as const) },
+    );
+    const trainSet = toDataset(table, training, features.length, ranges);
+    const validationSet = validation.length > 0 ? toDataset(table, validation, features.length, ranges) : undefined;
+
+    const engine = await loadEngine();
+    const progress = process.stderr.isTTY && process.stdout.isTTY && !this.jsonEnabled()
+      ? progressLine(process.stderr, params.epochs)
+      : undefined;
+    const result = (() => {
+      try {
+        return engine.train(net, trainSet, {
+          params,
+          ...(validationSet === undefined ? {} : { validation: validationSet }),
+          ...(progress === undefined ? {} : { onProgress: progress.onProgress, progressEvery: Math.max(1, Math.floor(params.epochs / 500)) }),
+        });
+      } finally {
+        progress?.done();
+      }
+    })();
+
+    const samples = { training: training.length, validation: validation.length };
+    const model = networkToModel(result.network, {
+      createdAt: new Date().toISOString(),
+      cvnetVersion: this.config.version,
+      inputs: { names: features, min: ranges.min, max: ranges.max },
+      outputs: { names: [target] },
+      training: trainingRecord(result, params, { seed, validation: fraction, samples }),
+    });
+    await writeModelFile(flags.out, model);
+
+    const summary: TrainSummary = {
+      stop: result.stop,
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      perf: result.history.perf[result.bestEpoch]!,
+      vperf: result.history.vperf[result.bestEpoch] ?? null,
+      seed,
+      out: flags.out,
+      target,
+      features,
+      samples,
+    };
+    const vperf = summary.vperf === null ? '' : `, validation MSE ${summary.vperf}`;
+    this.log(`Stopped after ${result.epochs} epochs: ${STOPS[result.stop]}.`);
+    this.log(`Best epoch ${result.bestEpoch}: MSE ${summary.perf}${vperf}.`);
+    this.log(`Model (${features.length}–${net.sizes.join('–')}, seed ${seed}) written to ${flags.out}.`);
+    return summary;
+  }
+}
+
+type TrainFlags = Interfaces.InferredFlags<typeof Train.flags>;
+
+/** traingdx parameters from the flags, checked with the engine's schema. */
+function resolveParams(flags: TrainFlags): TraingdxParams {
+  const given: Partial<Record<keyof TraingdxParams, number | undefined>> = {
+    epochs: flags.epochs,
+    goal: flags.goal,
+    lr: flags.lr,
+    lrInc: flags['lr-inc'],
+    lrDec: flags['lr-dec'],
+    maxPerfInc: flags['max-perf-inc'],
+    mc: flags.mc,
+    minGrad: flags['min-grad'],
+    maxFail: flags['max-fail'],
+  };
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  const parsed = traingdxParamsSchema.safeParse(defined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = PARAM_FLAGS[issue.path[0] as keyof TraingdxParams] ?? 'options';
+    throw new OptionsError(`${flag}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Every target must be producible by the logsig output layer. */
+function checkTargets(table: NumericTable): void {
+  const width = table.columns.length;
+  const target = table.columns[width - 1]!;
+  for (let row = 0; row < table.rows; row++) {
+    const value = table.data[row * width + width - 1]!;
+    if (value < 0 || value > 1) {
+      throw new DataError(
+        `${table.path}, line ${table.lines[row]}, column "${target}": target ${value} is outside [0, 1], the range of the logsig output; rescale the target to [0, 1] first`,
+        { row: table.lines[row], column: target },
+      );
+    }
+  }
+}
+
+/** The network of an --init model, after checking it fits the data and flags. */
+function initialNetwork(init: Parameters<typeof modelToNetwork>[0], source: string, features: readonly string[], hidden: number | undefined): Network {
+  const net = modelToNetwork(init);
+  const names = init.inputs.names;
+  if (names.length !== features.length || names.some((name, i) => name !== features[i])) {
+    throw new ModelError(`${source}: model inputs are ${names.join(', ')}, but training uses ${features.join(', ')}`);
+  }
+  const shape: NetworkShape = net;
+  if (shape.sizes[shape.sizes.length - 1] !== 1) {
+    throw new ModelError(`${source}: model has ${shape.sizes[shape.sizes.length - 1]} outputs, training has one target`);
+  }
+  if (hidden !== undefined && (shape.sizes.length !== 2 || shape.sizes[0] !== hidden)) {
+    throw new ModelError(`${source}: model has layers ${shape.sizes.join('–')}, but --hidden asks for ${hidden}–1`);
+  }
+  return net;
+}
