@@ -1,0 +1,107 @@
+/**
+ * Reading an indicator's raw value from a customer row: a column, a sum of
+ * columns, a count of positive columns, or the days since a date.
+ */
+import type { IndicatorSource } from './config.js';
+import { DataError } from '../errors.js';
+
+/** One customer record, keyed by column name (CSV text or numbers). */
+export type CustomerRow = Readonly<Record<string, string | number | null | undefined>>;
+
+/** Where a value is, for error messages. */
+export interface Cell {
+  /** 1-based row/line number. */
+  readonly line: number;
+  readonly indicator: string;
+}
+
+/** The columns a source reads. */
+export function sourceColumns(source: IndicatorSource): string[] {
+  if (typeof source === 'string') return [source];
+  if ('column' in source) return [source.column];
+  if ('sum' in source) return [...source.sum];
+  if ('count_positive' in source) return [...source.count_positive];
+  return [source.days_since];
+}
+
+/** Human-readable form of a source, for messages and reports. */
+export function describeSource(source: IndicatorSource): string {
+  if (typeof source === 'string') return source;
+  if ('column' in source) return source.column;
+  if ('sum' in source) return `sum(${source.sum.join(', ')})`;
+  if ('count_positive' in source) return `count_positive(${source.count_positive.join(', ')})`;
+  return `days_since(${source.days_since}, ${source.asOf})`;
+}
+
+function isEmpty(v: string | number | null | undefined): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+function numberAt(row: CustomerRow, column: string, cell: Cell): number | null {
+  const v = row[column];
+  if (isEmpty(v)) return null;
+  const x = typeof v === 'number' ? v : Number((v as string).trim());
+  if (!Number.isFinite(x)) {
+    throw new DataError(
+      `row ${cell.line}, column "${column}" (indicator "${cell.indicator}"): expected a number, got ${JSON.stringify(v)}`,
+      { row: cell.line, column, indicator: cell.indicator },
+    );
+  }
+  return x;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of an ISO date (time of day, if present, ignored). */
+function isoDay(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  // Date.UTC rolls 2014-02-30 over to March: reject dates that do not exist.
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return t / DAY_MS;
+}
+
+/** Validates an `asOf` date (the config schema only checks its shape). */
+export function asOfDay(asOf: string): number | null {
+  return isoDay(asOf);
+}
+
+/**
+ * The numeric raw value of a source in one row; `null` when it is empty
+ * (for sums and counts: when any of their columns is empty).
+ *
+ * @throws DataError for a non-numeric value or an unreadable date.
+ */
+export function numericValue(source: IndicatorSource, row: CustomerRow, cell: Cell): number | null {
+  if (typeof source === 'string') return numberAt(row, source, cell);
+  if ('column' in source) return numberAt(row, source.column, cell);
+  if ('sum' in source || 'count_positive' in source) {
+    const columns = 'sum' in source ? source.sum : source.count_positive;
+    let total = 0;
+    for (const c of columns) {
+      const x = numberAt(row, c, cell);
+      if (x === null) return null;
+      total += 'sum' in source ? x : x > 0 ? 1 : 0;
+    }
+    return total;
+  }
+  const v = row[source.days_since];
+  if (isEmpty(v)) return null;
+  const day = isoDay(String(v));
+  const where = `row ${cell.line}, column "${source.days_since}" (indicator "${cell.indicator}")`;
+  const detail = { row: cell.line, column: source.days_since, indicator: cell.indicator };
+  if (day === null) throw new DataError(`${where}: expected a date as YYYY-MM-DD, got ${JSON.stringify(v)}`, detail);
+  const days = (asOfDay(source.asOf) ?? NaN) - day;
+  if (days < 0) throw new DataError(`${where}: date ${String(v)} is after asOf ${source.asOf}`, detail);
+  return days;
+}
+
+/** The text raw value of a single-column source (categorical rules); `null` when empty. */
+export function textValue(source: IndicatorSource, row: CustomerRow): string | null {
+  const column = sourceColumns(source)[0]!;
+  const v = row[column];
+  return isEmpty(v) ? null : String(v).trim();
+}

@@ -1,0 +1,5 @@
+export * from './classify.js';
+export * from './current.js';
+export * from './sample.js';
+export * from './target.js';
+export * from './pipeline.js';

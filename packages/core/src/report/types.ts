@@ -1,0 +1,40 @@
+/**
+ * Everything the report shows. The CLI fills this after a run; the report
+ * module only formats it.
+ */
+import type { ClassThresholds, Strategies } from '../indicators/config.js';
+import type { BandTable } from '../method/current.js';
+import type { CustomerClass, Evaluation } from '../method/classify.js';
+import type { MatrixReport } from '../weights/compute.js';
+
+export interface ReportData {
+  /** @default "cvnet customer-value report" */
+  title?: string;
+  /** Where the customers came from (file name, "synthetic survey"…). */
+  dataset?: string;
+  /** Label the report as synthetic data, prominently. @default false */
+  synthetic?: boolean;
+  /** When the run happened (ISO text, supplied by the caller: the report reads no clock). */
+  generatedAt?: string;
+  /** Network layout and how training ended. */
+  network?: { inputs: number; hidden: number; outputs: number; epochs?: number; bestEpoch?: number; stop?: string };
+  /** Pre-classification by current value C (all customers). */
+  bands: BandTable;
+  /** Sizes of the stratified sample and its split. */
+  sample?: { size: number; train: number; test: number };
+  /** MSE per epoch; index 0 is the initial network. */
+  training?: { train: readonly number[]; test?: readonly number[]; validation?: readonly number[] };
+  /** Every classified customer with predicted K and class. */
+  customers: readonly { id: string; k: number; class: CustomerClass }[];
+  thresholds: ClassThresholds;
+  strategies: Strategies;
+  /** Predicted against target K on the test set. */
+  evaluation?: Evaluation;
+  /** Global weight per indicator. */
+  weights: readonly { id: string; name: string; dimension: string; weight: number }[];
+  /** AHP matrices, when weights came from AHP. */
+  matrices?: readonly MatrixReport[];
+  /** Which target the network learnt, e.g. `comprehensive weighted score`. */
+  target: string;
+  warnings: readonly string[];
+}

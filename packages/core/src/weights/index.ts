@@ -1,0 +1,2 @@
+export * from './ahp.js';
+export * from './compute.js';
