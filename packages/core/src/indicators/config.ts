@@ -102,7 +102,7 @@ const weightsSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const thresholdsSchema = z
+export const thresholdsSchema = z
   .strictObject({
     A: z.number().gt(0).lt(1).default(0.75),
     B: z.number().gt(0).lt(1).default(0.5),
@@ -117,7 +117,7 @@ export const DEFAULT_STRATEGIES = {
   D: 'Minimal cost: no active investment; let them go if serving them costs more than they bring.',
 } as const;
 
-const strategiesSchema = z.strictObject({
+export const strategiesSchema = z.strictObject({
   A: name.default(DEFAULT_STRATEGIES.A),
   B: name.default(DEFAULT_STRATEGIES.B),
   C: name.default(DEFAULT_STRATEGIES.C),

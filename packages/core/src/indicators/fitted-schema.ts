@@ -20,7 +20,7 @@ const ruleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('categorical'), map: z.record(z.string(), score), default: score.nullable(), missingScore }),
 ]);
 
-const systemSchema = z.strictObject({
+export const fittedSystemSchema = z.strictObject({
   version: z.literal(1),
   idColumn: z.string().min(1),
   indicators: z
@@ -44,7 +44,7 @@ const systemSchema = z.strictObject({
  * @throws ConfigError listing the problems.
  */
 export function validateFittedSystem(value: unknown, what = 'fitted indicator system'): FittedIndicatorSystem {
-  const parsed = systemSchema.safeParse(value);
+  const parsed = fittedSystemSchema.safeParse(value);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
     throw new ConfigError(`${what} is invalid:\n${lines.join('\n')}`);

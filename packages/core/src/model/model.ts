@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Network, TraingdxParams, TrainingResult } from '../network/types.js';
 import { ModelError } from '../errors.js';
+import type { ModelMethod } from '../method/model-method.js';
 import {
   MODEL_FORMAT,
   MODEL_VERSION,
@@ -19,7 +20,7 @@ export interface ModelInfo {
   inputs: { names: readonly string[]; min: readonly number[]; max: readonly number[] };
   outputs: { names: readonly string[] };
   training?: ModelTraining;
-  method?: Record<string, unknown>;
+  method?: ModelMethod;
   /** @default omitted (so that a model can be byte-reproducible) */
   createdAt?: string;
   cvnetVersion?: string;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { traingdxParamsSchema } from '../network/options.js';
+import { modelMethodSchema } from '../method/model-method.js';
 
 export const MODEL_FORMAT = 'cvnet-model';
 export const MODEL_VERSION = 1;
@@ -69,14 +70,8 @@ export const modelV1Schema = z
     outputs: z.object({ names: z.array(z.string().min(1)).min(1) }).strict(),
     /** How the network was trained (absent for imported networks). */
     training: trainingSchema.optional(),
-    /**
-     * Open slot for the customer-value method (indicator system, cut points,
-     * classes); its schema is defined elsewhere and not checked here yet.
-     */
-    method: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('customer-value method (indicators, cut points, classes); not checked yet'),
+    /** The customer-value method: fitted indicator system, weights, classes (absent for plain networks). */
+    method: modelMethodSchema.optional().describe('customer-value method: fitted indicators, weights, thresholds, strategies'),
   })
   .strict();
 

@@ -1,0 +1,90 @@
+/**
+ * Scoring customers with a trained model: indicator scores on the model's own
+ * scale, current value C and band, the network's K, class and strategy. Every
+ * front end (CLI, HTTP, browser) calls this, so they agree to the last digit.
+ */
+import { DataError, ModelError } from '../errors.js';
+import type { FittedIndicator, FittedIndicatorSystem, RowNumbering } from '../indicators/fit.js';
+import { scoreCustomers } from '../indicators/fit.js';
+import { sourceColumns, type CustomerRow } from '../indicators/source.js';
+import type { Model } from '../model/schema.js';
+import { modelToNetwork } from '../model/model.js';
+import { applyMinMax } from '../model/normalize.js';
+import type { Engine } from '../network/types.js';
+import { classify, type CustomerClass } from './classify.js';
+import { band, currentValues, currentValueWeights, type Band } from './current.js';
+import type { ModelMethod } from './model-method.js';
+
+export interface ScoredCustomer {
+  id: string;
+  /** Current value C = Σ w·s over the current-value indicators (1–5). */
+  C: number;
+  band: Band;
+  /** The network's value K in [0, 1]. */
+  K: number;
+  class: CustomerClass;
+  strategy: string;
+  /** Indicator scores 1–5, in `ScoredBatch.indicators` order. */
+  scores: number[];
+}
+
+export interface ScoredBatch {
+  /** Indicator ids in model input order. */
+  indicators: string[];
+  customers: ScoredCustomer[];
+}
+
+/** The model's method section, or a ModelError saying the model can't score customers. */
+export function methodOf(model: Model, source = 'model'): ModelMethod {
+  if (!model.method) {
+    throw new ModelError(`${source} has no customer-value method (it was trained with plain "cvnet train <data.csv> --target"); train it from a project config to classify customers`);
+  }
+  return model.method;
+}
+
+/**
+ * For each indicator, read the raw source column(s) when the data has them,
+ * otherwise an already-computed score column named after the indicator id
+ * (so `cvnet classify` output is valid input again).
+ */
+function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<string>): FittedIndicatorSystem {
+  const indicators = system.indicators.map((ind): FittedIndicator => {
+    if (sourceColumns(ind.source).every((c) => columns.has(c))) return ind;
+    if (columns.has(ind.id)) return { ...ind, source: ind.id, from: 'likert', rule: { type: 'likert', missingScore: null } };
+    const missing = sourceColumns(ind.source).filter((c) => !columns.has(c));
+    throw new DataError(
+      `indicator "${ind.id}" needs column(s) ${missing.map((c) => `"${c}"`).join(', ')} (raw source) or a score column "${ind.id}"; neither is in the data`,
+      { column: missing[0] ?? ind.id, indicator: ind.id },
+    );
+  });
+  return { ...system, indicators };
+}
+
+/**
+ * Scores `rows` with `model`. Rows may hold raw source columns or indicator
+ * scores (1–5) under the indicator ids.
+ *
+ * @throws DataError naming row, column and indicator for unscorable values;
+ *   ModelError when the model has no method section or is inconsistent.
+ */
+export function scoreWithModel(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredBatch {
+  const method = methodOf(model);
+  const ids = method.system.indicators.map((i) => i.id);
+  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
+    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
+  }
+  if (rows.length === 0) return { indicators: ids, customers: [] };
+  const system = systemForColumns(method.system, new Set(Object.keys(rows[0]!)));
+  const matrix = scoreCustomers(system, rows, numbering);
+  const current = currentValues(matrix, currentValueWeights(method.weights, method.currentValue));
+  const k = engine.forward(modelToNetwork(model), applyMinMax(matrix.values, model.inputs), rows.length);
+  const n = ids.length;
+  const outputs = model.outputs.names.length;
+  const customers = matrix.ids.map((id, r): ScoredCustomer => {
+    const K = k[r * outputs]!;
+    const c = current[r]!;
+    const { class: cls, strategy } = classify(K, method.thresholds, method.strategies);
+    return { id, C: c, band: band(c), K, class: cls, strategy, scores: Array.from(matrix.values.subarray(r * n, (r + 1) * n)) };
+  });
+  return { indicators: ids, customers };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { DataError, ModelError } from '../errors.js';
+import { defaultConfig } from '../indicators/defaults.js';
+import { parseModelText, serializeModel } from '../model/model.js';
+import { referenceEngine } from '../network/reference.js';
+import { generateSurvey } from '../synthetic/survey.js';
+import { loadEngine } from '../wasm/node.js';
+import { classOf } from './classify.js';
+import { scoreWithModel } from './score-model.js';
+import { trainCustomerValue } from './train-model.js';
+
+const rows = generateSurvey({ customers: 548, seed: 1 }) as unknown as Record<string, string | number>[];
+const config = { ...defaultConfig(), training: { epochs: 60 } };
+
+describe('trainCustomerValue + scoreWithModel', async () => {
+  const engine = await loadEngine();
+  const run = trainCustomerValue(engine, config, rows);
+
+  it('trains the n–(2n+1)–1 network on the training part of the stratified sample', () => {
+    expect(run.model.layers.map((l) => l.weights.length)).toEqual([29, 1]);
+    expect(run.model.layers[0]!.weights[0]).toHaveLength(14);
+    expect(run.model.training?.samples?.training).toBe(run.prepared.train.length);
+    expect(run.prepared.train.length + run.prepared.test.length).toBe(run.prepared.sample.indices.length);
+    // The history's last perf is not below the best perf, and the model is the best one.
+    const perf = run.model.training!.history.perf;
+    expect(Math.min(...perf)).toBe(perf[run.model.training!.bestEpoch]);
+  });
+
+  it('scores customers exactly as training predicted them, from raw columns or from score columns', () => {
+    const scored = scoreWithModel(engine, run.model, rows);
+    scored.customers.forEach((c, i) => {
+      expect(c.K).toBe(run.k[i]);
+      expect(c.class).toBe(classOf(c.K, config.thresholds));
+    });
+    // Its own output (id + one score column per indicator) is valid input again.
+    const again = scored.customers.map((c) => Object.fromEntries([['id', c.id], ...scored.indicators.map((id, j) => [id, String(c.scores[j])])]));
+    expect(scoreWithModel(engine, run.model, again).customers.map((c) => c.K)).toEqual(scored.customers.map((c) => c.K));
+  });
+
+  it('gives the same K after a save/load round trip, and the same as the TS reference engine', () => {
+    const loaded = parseModelText(serializeModel(run.model));
+    const a = scoreWithModel(engine, loaded, rows.slice(0, 50)).customers.map((c) => c.K);
+    const b = scoreWithModel(referenceEngine, loaded, rows.slice(0, 50)).customers.map((c) => c.K);
+    a.forEach((k, i) => expect(Math.abs(k - b[i]!)).toBeLessThan(1e-12));
+    expect(a).toEqual(Array.from(run.k.subarray(0, 50)));
+  });
+
+  it('is reproducible bit for bit for a seed', () => {
+    const again = trainCustomerValue(engine, config, rows);
+    expect(serializeModel(again.model)).toBe(serializeModel(run.model));
+  });
+
+  it('names the indicator and column when a customer lacks both raw and score columns', () => {
+    const broken = rows.map(({ monetary: _m, ...rest }) => rest);
+    expect(() => scoreWithModel(engine, run.model, broken)).toThrow(DataError);
+    expect(() => scoreWithModel(engine, run.model, broken)).toThrow(/indicator "monetary".*"monetary"/);
+  });
+
+  it('refuses a plain network without a method section', () => {
+    const { method: _method, ...plain } = run.model;
+    expect(() => scoreWithModel(engine, plain, rows)).toThrow(ModelError);
+  });
+});
