@@ -1,9 +1,10 @@
 // cvnet's Wasm ABI: numbers and pointers only. The host allocates its buffers
 // with alloc(), writes them, calls one function, reads results, and free()s.
+// `mode` arguments select the kernels: MODE_* in network.ts.
 
 import {
-  useNetwork, releaseNetwork, inputCount, outputCount, paramCount,
-  activationBytes, transpose, forwardAll, backwardAll, outputBlock,
+  Batch, useNetwork, releaseNetwork, paramCount, outputCount,
+  batchOpen, batchClose, batchForward, batchBackward, batchOutputs,
 } from './network';
 
 export { train } from './traingdx';
@@ -21,15 +22,12 @@ export function free(ptr: usize): void {
  * Batched prediction: outputs (n×O, sample-major) for inputs (n×R,
  * sample-major). shape/params as for train().
  */
-export function forward(shape: usize, params: usize, inputs: usize, n: i32, outputs: usize): void {
+export function forward(shape: usize, params: usize, inputs: usize, n: i32, outputs: usize, mode: i32): void {
   useNetwork(shape);
-  const x = heap.alloc(<usize>n * <usize>inputCount() << 3);
-  transpose(inputs, n, inputCount(), x);
-  const acts = heap.alloc(activationBytes(n));
-  forwardAll(params, x, n, acts, 0);
-  transpose(outputBlock(acts, n), outputCount(), n, outputs);
-  heap.free(x);
-  heap.free(acts);
+  const b = batchOpen(inputs, 0, n, mode);
+  batchForward(b, params);
+  batchOutputs(b, outputs);
+  batchClose(b);
   releaseNetwork();
 }
 
@@ -38,26 +36,46 @@ export function forward(shape: usize, params: usize, inputs: usize, n: i32, outp
  * (same layout as params) and returns perf.
  */
 export function perfGradient(
-  shape: usize, params: usize, inputs: usize, targets: usize, n: i32, gradient: usize,
+  shape: usize, params: usize, inputs: usize, targets: usize, n: i32, gradient: usize, mode: i32,
 ): f64 {
   useNetwork(shape);
-  const O = outputCount();
-  const x = heap.alloc(<usize>n * <usize>inputCount() << 3);
-  const t = heap.alloc(<usize>n * <usize>O << 3);
-  transpose(inputs, n, inputCount(), x);
-  transpose(targets, n, O, t);
-  const acts = heap.alloc(activationBytes(n));
-  const perf = forwardAll(params, x, n, acts, t) / (<f64>O * <f64>n);
-  backwardAll(params, x, n, acts, t, gradient);
-  // backwardAll yields the descent direction −∂perf/∂X; report the gradient.
+  const M = <f64>outputCount() * <f64>n;
+  const b = batchOpen(inputs, targets, n, mode);
+  const perf = batchForward(b, params) / M;
+  batchBackward(b, params, M, gradient);
+  // batchBackward yields the descent direction −∂perf/∂X; report the gradient.
   const P = paramCount();
   for (let k = 0; k < P; k++) {
     const p = gradient + (<usize>k << 3);
     store<f64>(p, -load<f64>(p));
   }
-  heap.free(x);
-  heap.free(t);
-  heap.free(acts);
+  batchClose(b);
   releaseNetwork();
   return perf;
+}
+
+// One slice of a training set held by a worker thread's instance (see
+// packages/core/src/wasm/threads.ts): opened once, then evaluated per epoch.
+let slice: Batch | null = null;
+
+export function sliceOpen(shape: usize, inputs: usize, targets: usize, n: i32, mode: i32): void {
+  useNetwork(shape);
+  slice = batchOpen(inputs, targets, n, mode);
+}
+
+/** Σe² over the slice at params; keeps the activations for sliceBackward. */
+export function sliceForward(params: usize): f64 {
+  return batchForward(changetype<Batch>(slice), params);
+}
+
+/** The slice's share of the negative gradient (normaliser M) into g. */
+export function sliceBackward(params: usize, M: f64, g: usize): void {
+  batchBackward(changetype<Batch>(slice), params, M, g);
+}
+
+export function sliceClose(): void {
+  const b = slice;
+  if (b != null) batchClose(b);
+  slice = null;
+  releaseNetwork();
 }

@@ -1,14 +1,21 @@
-// Batched dense feed-forward network over float64 data in linear memory.
+// A dense feed-forward network over batches of samples in linear memory.
 //
-// Activations are kept feature-major: layer l's output is an S×N block in
-// which neuron i's values for all N samples are contiguous (i*N + q). Every
-// inner loop therefore walks contiguous memory (axpy over samples), which is
-// what makes f64x2 SIMD possible. Work is done in blocks of CHUNK samples so a
-// block of every layer's rows stays in cache between layers.
+// A Batch holds its samples feature-major (row j = feature j of every
+// sample, contiguous) in the precision of its mode, zero-padded to a multiple
+// of PAD samples so the kernels need no tail loops; padded samples get zero
+// output deltas and are left out of every sum. Work runs in blocks of CHUNK
+// samples so a block of every layer's rows stays in cache between layers.
 
-import { applyTransfer, scaleByDerivative } from './transfer';
+import { backpropLayer, forwardLayer, gradientLayer } from './kernels';
+import { LOGSIG, TANSIG } from './transfer';
+
+/** Kernel modes (MODE_* in packages/core/src/wasm/engine.ts). */
+export const MODE_F64: i32 = 0; // f64x2 SIMD, exact transfer functions
+export const MODE_F32: i32 = 1; // f32x4 SIMD, rational tanh
+export const MODE_F64_SCALAR: i32 = 2; // one sample at a time (benchmarks, tests)
 
 const CHUNK: i32 = 256;
+const PAD: i32 = 8; // two f32x4 lane groups: the widest kernel step
 
 // The current network's layout, decoded once from the caller's shape buffer
 // (i32: [inputs, layers, sizes..., transfers...]). Per layer PLAN_STRIDE i32:
@@ -21,15 +28,14 @@ let numOutputs: i32 = 0;
 let numParams: i32 = 0;
 let totalRows: i32 = 0;
 let maxRows: i32 = 0;
-// Two CHUNK-wide delta blocks used by the backward pass (ping-pong).
+// Two CHUNK-wide delta blocks used by the backward pass (ping-pong), and the
+// parameters converted to f32 for MODE_F32.
 let deltaA: usize = 0;
 let deltaB: usize = 0;
+let paramsF32: usize = 0;
 
 @inline function planAt(l: i32, field: i32): i32 {
   return load<i32>(plan + (<usize>(l * PLAN_STRIDE + field) << 2));
-}
-@inline function f64At(base: usize, index: i32): usize {
-  return base + (<usize>index << 3);
 }
 
 /** Decodes `shape`; must be paired with releaseNetwork(). */
@@ -59,12 +65,14 @@ export function useNetwork(shape: usize): void {
   totalRows = row;
   deltaA = heap.alloc(<usize>(maxRows * CHUNK) << 3);
   deltaB = heap.alloc(<usize>(maxRows * CHUNK) << 3);
+  paramsF32 = heap.alloc(<usize>numParams << 2);
 }
 
 export function releaseNetwork(): void {
   heap.free(plan);
   heap.free(deltaA);
   heap.free(deltaB);
+  heap.free(paramsF32);
   plan = 0;
 }
 
@@ -72,85 +80,128 @@ export function paramCount(): i32 { return numParams; }
 export function outputCount(): i32 { return numOutputs; }
 export function inputCount(): i32 { return numInputs; }
 
-/** Bytes for one activation set (every layer's output for `n` samples). */
-export function activationBytes(n: i32): usize {
-  return <usize>totalRows * <usize>n << 3;
+/** Samples of one batch, in the layout and precision of its mode. */
+@unmanaged export class Batch {
+  n: i32 = 0; // real samples
+  ns: i32 = 0; // padded row length
+  mode: i32 = 0;
+  x: usize = 0; // inputs, R × ns
+  t: usize = 0; // targets, O × ns (0: none)
+  acts: usize = 0; // every layer's outputs, totalRows × ns
 }
 
-/** The output layer's O×N block inside an activation set. */
-export function outputBlock(acts: usize, n: i32): usize {
-  return f64At(acts, planAt(numLayers - 1, 4) * n);
+@inline function elemBytes(mode: i32): usize {
+  return mode == MODE_F32 ? 4 : 8;
 }
 
-/** dst (cols×rows) = transpose of src (rows×cols), both row-major. */
-export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      store<f64>(f64At(dst, j * rows + i), load<f64>(f64At(src, i * cols + j)));
+/** Copies sample-major f64 `src` (n × width) into a zero-padded feature-major block. */
+function featureMajor(src: usize, n: i32, width: i32, ns: i32, mode: i32): usize {
+  const bytes = <usize>width * <usize>ns * elemBytes(mode);
+  const dst = heap.alloc(bytes);
+  memory.fill(dst, 0, bytes);
+  if (mode == MODE_F32) transposeInto<f32>(src, n, width, ns, dst);
+  else transposeInto<f64>(src, n, width, ns, dst);
+  return dst;
+}
+
+function transposeInto<T>(src: usize, n: i32, width: i32, ns: i32, dst: usize): void {
+  const B = <usize>sizeof<T>();
+  const rowBytes = <usize>ns * B;
+  let p = src;
+  for (let q = 0; q < n; q++) {
+    let o = dst + <usize>q * B;
+    for (let j = 0; j < width; j++) {
+      store<T>(o, <T>load<f64>(p));
+      p += 8;
+      o += rowBytes;
     }
   }
 }
 
-/** o[k] += w * a[k] for k < len (f64x2 lanes; same arithmetic as scalar). */
-function axpy(w: f64, a: usize, o: usize, len: i32): void {
-  const wv = f64x2.splat(w);
-  const pairs = len & ~1;
-  let k = 0;
-  for (; k < pairs; k += 2) {
-    const p = f64At(o, k);
-    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(wv, v128.load(f64At(a, k)))));
+/** A batch of n samples (targets may be 0 for prediction only). */
+export function batchOpen(inputs: usize, targets: usize, n: i32, mode: i32): Batch {
+  const b = changetype<Batch>(heap.alloc(offsetof<Batch>()));
+  b.n = n;
+  b.ns = (n + PAD - 1) & ~(PAD - 1);
+  b.mode = mode;
+  b.x = featureMajor(inputs, n, numInputs, b.ns, mode);
+  b.t = targets != 0 ? featureMajor(targets, n, numOutputs, b.ns, mode) : 0;
+  b.acts = heap.alloc(<usize>totalRows * <usize>b.ns * elemBytes(mode));
+  return b;
+}
+
+export function batchClose(b: Batch): void {
+  heap.free(b.x);
+  if (b.t != 0) heap.free(b.t);
+  heap.free(b.acts);
+  heap.free(changetype<usize>(b));
+}
+
+/** The output layer's row block (O × ns) inside the batch's activations. */
+function outputRows(b: Batch): usize {
+  return b.acts + <usize>(planAt(numLayers - 1, 4) * b.ns) * elemBytes(b.mode);
+}
+
+/** Predictions as sample-major f64 (n × O). */
+export function batchOutputs(b: Batch, out: usize): void {
+  const y = outputRows(b);
+  for (let q = 0; q < b.n; q++) {
+    for (let i = 0; i < numOutputs; i++) {
+      const idx = i * b.ns + q;
+      const v = b.mode == MODE_F32 ? <f64>load<f32>(y + (<usize>idx << 2)) : load<f64>(y + (<usize>idx << 3));
+      store<f64>(out + (<usize>(q * numOutputs + i) << 3), v);
+    }
   }
-  if (k < len) store<f64>(f64At(o, k), load<f64>(f64At(o, k)) + w * load<f64>(f64At(a, k)));
+}
+
+/** Forward pass at params (f64); returns Σ(t − y)² over the batch's real samples (0 without targets). */
+export function batchForward(b: Batch, params: usize): f64 {
+  if (b.mode == MODE_F32) return forwardAll<v128, f32>(b, toF32(params));
+  if (b.mode == MODE_F64_SCALAR) return forwardAll<f64, f64>(b, params);
+  return forwardAll<v128, f64>(b, params);
 }
 
 /**
- * acc0 + Σ a[k]·b[k]. Two f64x2 lanes (even/odd samples) make this ~30 %
- * faster overall than a scalar loop; the changed summation order only moves
- * results by rounding (the reference comparison holds to 1e-12).
+ * Negative gradient of perf = Σe²/M into g (f64, P), from the activations the
+ * last batchForward(b, params) left. M is passed in because a batch may be
+ * one slice of the training set (threads): M = outputs × all samples.
  */
-function dotInto(acc0: f64, a: usize, b: usize, len: i32): f64 {
-  let acc = f64x2.splat(0);
-  const pairs = len & ~1;
-  let k = 0;
-  for (; k < pairs; k += 2) {
-    acc = f64x2.add(acc, f64x2.mul(v128.load(f64At(a, k)), v128.load(f64At(b, k))));
-  }
-  let s = acc0 + (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
-  if (k < len) s += load<f64>(f64At(a, k)) * load<f64>(f64At(b, k));
-  return s;
+export function batchBackward(b: Batch, params: usize, M: f64, g: usize): void {
+  memory.fill(g, 0, <usize>numParams << 3);
+  if (b.mode == MODE_F32) backwardAll<v128, f32>(b, toF32(params), M, g);
+  else if (b.mode == MODE_F64_SCALAR) backwardAll<f64, f64>(b, params, M, g);
+  else backwardAll<v128, f64>(b, params, M, g);
 }
 
-/**
- * Forward pass for all `n` samples of x (R×N feature-major) into `acts`.
- * With targets `t` (O×N feature-major, or 0) returns Σ(t − y)², else 0.
- */
-export function forwardAll(params: usize, x: usize, n: i32, acts: usize, t: usize): f64 {
+/** params rounded to f32 (the f32 kernels' weights); the f64 params stay the master copy. */
+function toF32(params: usize): usize {
+  for (let k = 0; k < numParams; k++) {
+    store<f32>(paramsF32 + (<usize>k << 2), <f32>load<f64>(params + (<usize>k << 3)));
+  }
+  return paramsF32;
+}
+
+function forwardAll<V, T>(b: Batch, w: usize): f64 {
+  const B = <usize>sizeof<T>();
+  const ns = b.ns;
   let sse = 0.0;
-  for (let q0 = 0; q0 < n; q0 += CHUNK) {
-    const len = min(CHUNK, n - q0);
+  for (let q0 = 0; q0 < ns; q0 += CHUNK) {
+    const len = min(CHUNK, ns - q0);
     for (let l = 0; l < numLayers; l++) {
-      const r = planAt(l, 0);
-      const s = planAt(l, 1);
-      const w = f64At(params, planAt(l, 3));
-      const b = f64At(w, s * r);
-      const input = l == 0 ? x : f64At(acts, planAt(l - 1, 4) * n);
-      const out = f64At(acts, planAt(l, 4) * n);
-      for (let i = 0; i < s; i++) {
-        const o = f64At(out, i * n + q0);
-        const bi = load<f64>(f64At(b, i));
-        for (let k = 0; k < len; k++) store<f64>(f64At(o, k), bi);
-        for (let j = 0; j < r; j++) {
-          axpy(load<f64>(f64At(w, i * r + j)), f64At(input, j * n + q0), o, len);
-        }
-        applyTransfer(planAt(l, 2), o, len);
-      }
+      const input = l == 0 ? b.x : b.acts + <usize>(planAt(l - 1, 4) * ns) * B;
+      forwardLayer<V, T>(
+        w + <usize>planAt(l, 3) * B, planAt(l, 0), planAt(l, 1), planAt(l, 2),
+        input, b.acts + <usize>(planAt(l, 4) * ns) * B, ns, q0, len,
+      );
     }
-    if (t != 0) {
-      const y = outputBlock(acts, n);
+    if (b.t != 0) {
       // Sample by sample, outputs inner: the reference's summation order.
-      for (let k = 0; k < len; k++) {
+      const y = outputRows(b);
+      const end = min(q0 + len, b.n);
+      for (let q = q0; q < end; q++) {
         for (let i = 0; i < numOutputs; i++) {
-          const e = load<f64>(f64At(t, i * n + q0 + k)) - load<f64>(f64At(y, i * n + q0 + k));
+          const idx = <usize>(i * ns + q) * B;
+          const e = <f64>load<T>(b.t + idx) - <f64>load<T>(y + idx);
           sse += e * e;
         }
       }
@@ -159,54 +210,37 @@ export function forwardAll(params: usize, x: usize, n: i32, acts: usize, t: usiz
   return sse;
 }
 
-/**
- * Negative gradient of perf = Σe²/M (M = O·N) into g, from the activations a
- * previous forwardAll(params, x, n, acts, t) left in `acts`.
- */
-export function backwardAll(params: usize, x: usize, n: i32, acts: usize, t: usize, g: usize): void {
-  memory.fill(g, 0, <usize>numParams << 3);
-  const M = <f64>numOutputs * <f64>n;
-  for (let q0 = 0; q0 < n; q0 += CHUNK) {
-    const len = min(CHUNK, n - q0);
-    // Output deltas: 2(t − y)/M · f'(y) = −∂perf/∂n for the last layer.
-    const last = numLayers - 1;
-    const y = outputBlock(acts, n);
+function backwardAll<V, T>(b: Batch, w: usize, M: f64, g: usize): void {
+  const B = <usize>sizeof<T>();
+  const ns = b.ns;
+  const last = numLayers - 1;
+  const y = outputRows(b);
+  for (let q0 = 0; q0 < ns; q0 += CHUNK) {
+    const len = min(CHUNK, ns - q0);
+    const real = min(len, b.n - q0);
+    // Output deltas: 2(t − y)/M · f'(y) = −∂perf/∂n; zero for padding.
     let d = deltaA;
     let dPrev = deltaB;
+    const code = planAt(last, 2);
     for (let i = 0; i < numOutputs; i++) {
       for (let k = 0; k < len; k++) {
-        const idx = i * n + q0 + k;
-        store<f64>(f64At(d, i * CHUNK + k), (2.0 * (load<f64>(f64At(t, idx)) - load<f64>(f64At(y, idx)))) / M);
+        let v = 0.0;
+        if (k < real) {
+          const idx = <usize>(i * ns + q0 + k) * B;
+          const a = <f64>load<T>(y + idx);
+          const fp = code == TANSIG ? 1.0 - a * a : code == LOGSIG ? a * (1.0 - a) : 1.0;
+          v = ((2.0 * (<f64>load<T>(b.t + idx) - a)) / M) * fp;
+        }
+        store<T>(d + <usize>(i * CHUNK + k) * B, <T>v);
       }
-      scaleByDerivative(planAt(last, 2), f64At(y, i * n + q0), f64At(d, i * CHUNK), len);
     }
     for (let l = last; l >= 0; l--) {
       const r = planAt(l, 0);
       const s = planAt(l, 1);
-      const w = f64At(params, planAt(l, 3));
-      const gw = f64At(g, planAt(l, 3));
-      const gb = f64At(gw, s * r);
-      const input = l == 0 ? x : f64At(acts, planAt(l - 1, 4) * n);
-      for (let i = 0; i < s; i++) {
-        const di = f64At(d, i * CHUNK);
-        for (let j = 0; j < r; j++) {
-          const p = f64At(gw, i * r + j);
-          store<f64>(p, dotInto(load<f64>(p), di, f64At(input, j * n + q0), len));
-        }
-        let sum = load<f64>(f64At(gb, i));
-        for (let k = 0; k < len; k++) sum += load<f64>(f64At(di, k));
-        store<f64>(f64At(gb, i), sum);
-      }
+      const input = l == 0 ? b.x : b.acts + <usize>(planAt(l - 1, 4) * ns) * B;
+      gradientLayer<V, T>(g + (<usize>planAt(l, 3) << 3), r, s, d, CHUNK, input, ns, q0, len);
       if (l > 0) {
-        // Back-propagate: dPrev = Wᵀ d ⊙ f'(a_prev), one contiguous row at a time.
-        for (let j = 0; j < r; j++) {
-          const dj = f64At(dPrev, j * CHUNK);
-          memory.fill(dj, 0, <usize>len << 3);
-          for (let i = 0; i < s; i++) {
-            axpy(load<f64>(f64At(w, i * r + j)), f64At(d, i * CHUNK), dj, len);
-          }
-          scaleByDerivative(planAt(l - 1, 2), f64At(input, j * n + q0), dj, len);
-        }
+        backpropLayer<V, T>(w + <usize>planAt(l, 3) * B, r, s, planAt(l - 1, 2), d, dPrev, CHUNK, input, ns, q0, len);
         const tmp = d;
         d = dPrev;
         dPrev = tmp;

@@ -3,13 +3,37 @@
 // inside one call so the data never leaves linear memory.
 
 import {
-  useNetwork, releaseNetwork, paramCount, inputCount, outputCount,
-  activationBytes, transpose, forwardAll, backwardAll,
+  Batch, useNetwork, releaseNetwork, paramCount, outputCount, batchOpen, batchClose, batchForward, batchBackward,
 } from './network';
 
 /** Host callback; a nonzero return cancels training. */
 @external("env", "progress")
 declare function progress(epoch: i32, perf: f64, lr: f64, grad: f64, vperf: f64): i32;
+
+/**
+ * Remote training set (threads): the host evaluates Σe² at params over all
+ * its slices (remoteForward), then, for the same params, writes the summed
+ * negative gradient for normaliser M into g (remoteBackward). The host
+ * reduces the slices in a fixed order, so results don't depend on timing.
+ */
+@external("env", "remoteForward")
+declare function remoteForward(params: usize): f64;
+@external("env", "remoteBackward")
+declare function remoteBackward(params: usize, M: f64, g: usize): void;
+
+// The training set: a local batch, or null when the host evaluates it remotely.
+let trainSet: Batch | null = null;
+
+@inline function sseAt(params: usize): f64 {
+  const b = trainSet;
+  return b != null ? batchForward(b, params) : remoteForward(params);
+}
+
+@inline function gradientAt(params: usize, M: f64, g: usize): void {
+  const b = trainSet;
+  if (b != null) batchBackward(b, params, M, g);
+  else remoteBackward(params, M, g);
+}
 
 // Stop codes, mirrored by STOP_REASONS in packages/core/src/wasm/engine.ts.
 export const STOP_GOAL: i32 = 0;
@@ -31,13 +55,6 @@ function norm(v: usize, len: i32): f64 {
   return Math.sqrt(s);
 }
 
-/** A copy of sample-major `src` (n×width) in feature-major order. */
-function featureMajor(src: usize, n: i32, width: i32): usize {
-  const dst = heap.alloc(<usize>n * <usize>width << 3);
-  transpose(src, n, width, dst);
-  return dst;
-}
-
 /**
  * Trains the network in place.
  * - shape: i32 [inputs, layers, sizes..., transfers...]
@@ -48,12 +65,15 @@ function featureMajor(src: usize, n: i32, width: i32): usize {
  * - history: f64 4×(epochs+1), planar: perf, lr, gradient norm, vperf (NaN
  *   without validation)
  * - result: i32 [stop code, epochs run, best epoch]
+ * - mode: kernel mode (MODE_* in network.ts); remote ≠ 0: the training set
+ *   (n samples) is evaluated by the host, inputs/targets are unused
  * All arguments must have been validated by the caller.
  */
 export function train(
   shape: usize, params: usize, inputs: usize, targets: usize, n: i32,
   vInputs: usize, vTargets: usize, vn: i32,
   options: usize, progressEvery: i32, history: usize, result: usize,
+  mode: i32, remote: i32,
 ): void {
   useNetwork(shape);
   const P = paramCount();
@@ -70,16 +90,9 @@ export function train(
   const maxFail = <i32>load<f64>(at(options, 8));
   const E1 = epochs + 1;
 
-  const x = featureMajor(inputs, n, inputCount());
-  const t = featureMajor(targets, n, O);
-  const acts = heap.alloc(activationBytes(n));
+  trainSet = remote != 0 ? null : batchOpen(inputs, targets, n, mode);
   const hasVal = vn > 0;
-  let vx: usize = 0, vt: usize = 0, vacts: usize = 0;
-  if (hasVal) {
-    vx = featureMajor(vInputs, vn, inputCount());
-    vt = featureMajor(vTargets, vn, O);
-    vacts = heap.alloc(activationBytes(vn));
-  }
+  const vset = hasVal ? batchOpen(vInputs, vTargets, vn, mode) : changetype<Batch>(0);
   const M = <f64>O * <f64>n;
   const vM = <f64>O * <f64>vn;
 
@@ -91,9 +104,9 @@ export function train(
   const g = heap.alloc(pBytes);
   memory.copy(X, params, pBytes);
 
-  let perf = forwardAll(X, x, n, acts, t) / M;
-  backwardAll(X, x, n, acts, t, g);
-  let vperf = hasVal ? forwardAll(X, vx, vn, vacts, vt) / vM : NaN;
+  let perf = sseAt(X) / M;
+  gradientAt(X, M, g);
+  let vperf = hasVal ? batchForward(vset, X) / vM : NaN;
   for (let k = 0; k < P; k++) store<f64>(at(dX, k), lr * load<f64>(at(g, k)));
   let bestPerf = perf;
   let bestVperf = vperf;
@@ -123,9 +136,9 @@ export function train(
       store<f64>(at(dX, k), step);
       store<f64>(at(X2, k), load<f64>(at(X, k)) + step);
     }
-    // The trial forward keeps its activations in `acts`: on acceptance the
-    // gradient comes from them, so an epoch costs one forward + one backward.
-    const perf2 = forwardAll(X2, x, n, acts, t) / M;
+    // The trial forward keeps its activations: on acceptance the gradient
+    // comes from them, so an epoch costs one forward + one backward.
+    const perf2 = sseAt(X2) / M;
     if (perf2 / perf > maxPerfInc) {
       // Reject: X stays, and momentum restarts from the plain gradient step.
       lr *= lrDec;
@@ -136,9 +149,9 @@ export function train(
       X = X2;
       X2 = tmp;
       perf = perf2;
-      backwardAll(X, x, n, acts, t, g);
+      gradientAt(X, M, g);
       // After a reject X is unchanged, so vperf is too: only recompute here.
-      if (hasVal) vperf = forwardAll(X, vx, vn, vacts, vt) / vM;
+      if (hasVal) vperf = batchForward(vset, X) / vM;
     }
 
     if (hasVal) {
@@ -166,13 +179,9 @@ export function train(
   heap.free(X2);
   heap.free(dX);
   heap.free(g);
-  heap.free(x);
-  heap.free(t);
-  heap.free(acts);
-  if (hasVal) {
-    heap.free(vx);
-    heap.free(vt);
-    heap.free(vacts);
-  }
+  const b = trainSet;
+  if (b != null) batchClose(b);
+  trainSet = null;
+  if (hasVal) batchClose(vset);
   releaseNetwork();
 }

@@ -1,75 +1,117 @@
-// traingdx training throughput, Wasm core vs the TypeScript reference, on the
-// study's 14–29–1 network. Run after `npm run build`:
-//   node bench/train.bench.js [--quick]
-// Prints a table and writes bench/results.json (sample-epochs per second:
-// samples × epochs trained per wall-clock second, single thread, float64).
-import { rename, writeFile } from 'node:fs/promises';
-import { Bench } from 'tinybench';
-import { createNetwork, createPrng, defaultShape, referenceEngine } from '../packages/core/dist/index.node.js';
-import { loadEngine } from '../packages/core/dist/index.node.js';
+// cvnet benchmark suite: training and scoring throughput of the Wasm core
+// (f64 scalar kernels, f64 SIMD, f32 SIMD, worker threads) against the
+// TypeScript reference, plain JavaScript, TensorFlow.js (CPU and WASM
+// backends) and brain.js, on the study's 14–29–1 network; then the CLI
+// end-to-end runs (cli.bench.js). Run after `npm run build`:
+//   npm run bench [-- --quick]
+// Writes bench/results.json (records), bench/RESULTS.md and bench/results.svg.
+import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import {
+  createEngine, createNetwork, defaultShape, loadModule, referenceEngine, trainThreaded,
+} from '../packages/core/dist/index.node.js';
+import { cliBench } from './cli.bench.js';
+import { brainModel, brainVersion, loadTf, tfModel, tfVersion, useTfBackend } from './competitors.js';
+import { calibrate, flopsPerSample, medianSeconds, quick, syntheticData } from './common.js';
+import { plainForward, plainTrainer } from './plain.js';
+import { writeReport } from './report.js';
 
-const quick = process.argv.includes('--quick');
-
-/** Seeded synthetic data: inputs on [0, 1], targets a noisy logistic function of them. */
-function syntheticData(samples, inputs, seed) {
-  const rng = createPrng(seed);
-  const weights = Array.from({ length: inputs }, () => rng.uniform(-2, 2));
-  const x = new Float64Array(samples * inputs);
-  const t = new Float64Array(samples);
-  for (let q = 0; q < samples; q++) {
-    let n = 0;
-    for (let j = 0; j < inputs; j++) {
-      const v = rng.next();
-      x[q * inputs + j] = v;
-      n += weights[j] * (v - 0.5);
-    }
-    t[q] = Math.min(1, Math.max(0, 1 / (1 + Math.exp(-n)) + rng.uniform(-0.05, 0.05)));
-  }
-  return { samples, inputs: x, targets: t };
-}
-
-// Epochs per timed run: enough to dominate setup, few for the big set.
-const cases = [
-  { n: 274, epochs: { wasm: quick ? 200 : 1000, js: quick ? 20 : 100 } },
-  { n: 100_000, epochs: { wasm: quick ? 2 : 10, js: 1 } },
-];
-
-const engine = await loadEngine();
 const shape = defaultShape(14);
 const net = createNetwork(shape, { seed: 1 });
-const results = [];
-const rows = [];
+const H = shape.sizes[0];
+const sizes = quick ? [274, 20_000] : [274, 100_000];
+const scoreN = quick ? 20_000 : 1_000_000;
+const loadAtStart = os.loadavg()[0];
+const module = await loadModule();
+const simd = await createEngine(module);
+const scalar = await createEngine(module, { kernels: 'scalar' });
+const records = [];
+const notes = [];
 
-for (const { n, epochs } of cases) {
+function record(suite, tool, n, threads, precision, value, unit) {
+  records.push({ suite, tool, n, threads, precision, value, unit });
+  console.log(`${suite.padEnd(5)} ${tool.padEnd(24)} n=${String(n).padEnd(8)} ${(value / 1e6).toFixed(3)} M ${unit}`);
+}
+
+/** Times run(epochs) and records sample-epochs per second. */
+async function trainCase(tool, n, threads, precision, run) {
+  const epochs = await calibrate(run);
+  const seconds = await medianSeconds(`${tool} n=${n}`, () => run(epochs));
+  record('train', tool, n, threads, precision, (n * epochs) / seconds, 'sample-epochs/s');
+}
+
+// Every cvnet run trains exactly `epochs` epochs (goal 0, minGrad 0); a
+// traingdx epoch whose trial step is rejected costs a forward pass only.
+const exact = (epochs, precision) => ({ precision, params: { epochs, goal: 0, minGrad: 0 } });
+
+for (const n of sizes) {
   const data = syntheticData(n, 14, 2);
-  for (const [tool, impl, e] of [
-    ['cvnet-wasm-f64', engine, epochs.wasm],
-    ['js-reference', referenceEngine, epochs.js],
-  ]) {
-    // minGrad 0 and goal 0: every run trains exactly `e` epochs.
-    const options = { params: { epochs: e, minGrad: 0, goal: 0 } };
-    const bench = new Bench({ time: quick ? 100 : 2000, iterations: quick ? 1 : 3, warmupIterations: 1, warmupTime: 0 });
-    let ran = 0;
-    bench.add(`${tool} n=${n}`, () => {
-      ran = impl.train(net, data, options).epochs;
-    });
-    await bench.run();
-    const task = bench.tasks[0];
-    if (task.result.state !== 'completed') throw new Error(`${task.name}: ${task.result.state} ${task.result.error ?? ''}`);
-    const seconds = task.result.latency.mean / 1000;
-    const value = (n * ran) / seconds;
-    results.push({ suite: 'train', tool, n, threads: 1, precision: 'f64', value, unit: 'sample-epochs/s' });
-    rows.push({ tool, n, epochs: ran, 'ms/run': +(seconds * 1000).toFixed(1), 'sample-epochs/s': Math.round(value), runs: task.result.latency.samplesCount ?? task.runs });
+  await trainCase('cvnet-wasm-f64-scalar', n, 1, 'f64', (e) => scalar.train(net, data, exact(e, 'f64')));
+  await trainCase('cvnet-wasm-f64-simd', n, 1, 'f64', (e) => simd.train(net, data, exact(e, 'f64')));
+  await trainCase('cvnet-wasm-f32-simd', n, 1, 'f32', (e) => simd.train(net, data, exact(e, 'f32')));
+  for (const threads of [1, 2]) {
+    await trainCase(`cvnet-threads-f64`, n, threads, 'f64', (e) => trainThreaded(net, data, { ...exact(e, 'f64'), threads }));
+  }
+  await trainCase('cvnet-threads-f32', n, 2, 'f32', (e) => trainThreaded(net, data, { ...exact(e, 'f32'), threads: 2 }));
+  await trainCase('js-reference', n, 1, 'f64', (e) => referenceEngine.train(net, data, exact(e, 'f64')));
+  const plain = plainTrainer(net.params, 14, H, data);
+  await trainCase('js-plain', n, 1, 'f64', (e) => plain(e));
+
+  const tf = await loadTf();
+  for (const backend of ['cpu', 'wasm']) {
+    const info = await useTfBackend(tf, backend);
+    if (backend === 'wasm' && n === sizes[0]) notes.push(`TF.js ${tfVersion()} WASM backend: SIMD ${info.simd ? 'on' : 'OFF'}, no threads under Node.`);
+    const model = tfModel(tf, net, data);
+    await trainCase(`tfjs-${backend}`, n, 1, 'f32', (e) => model.train(e));
+    model.dispose();
+  }
+  const brain = brainModel(net, data);
+  if (brain instanceof Error) {
+    if (n === sizes[0]) notes.push(`brain.js skipped: ${brain.message}`);
+  } else {
+    await trainCase('brain.js', n, 1, 'f64', (e) => brain.train(e));
   }
 }
+notes.push('cvnet-threads-* runs include starting the worker threads and copying each slice into them on every call (what a user pays per training run); at n = 274 that start-up dominates, threads pay off only for large training sets.');
+notes.push(`brain.js ${brainVersion() ?? '(not installed)'} updates weights after every sample (no full-batch mode); TF.js computes in f32.`);
 
-console.table(rows);
-for (const n of [...new Set(results.map((r) => r.n))]) {
-  const [w, js] = ['cvnet-wasm-f64', 'js-reference'].map((t) => results.find((r) => r.n === n && r.tool === t).value);
-  console.log(`n=${n}: Wasm ${(w / js).toFixed(1)}× the TS reference`);
+// Scoring: forward passes only, customers per second, inputs already in memory.
+{
+  const data = syntheticData(scoreN, 14, 3);
+  const scoreCase = async (tool, precision, fn) => {
+    const seconds = await medianSeconds(`score ${tool}`, fn);
+    record('score', tool, scoreN, 1, precision, scoreN / seconds, 'customers/s');
+  };
+  await scoreCase('cvnet-wasm-f64-scalar', 'f64', () => scalar.forward(net, data.inputs, scoreN));
+  await scoreCase('cvnet-wasm-f64-simd', 'f64', () => simd.forward(net, data.inputs, scoreN));
+  await scoreCase('cvnet-wasm-f32-simd', 'f32', () => simd.forward(net, data.inputs, scoreN, { precision: 'f32' }));
+  const p = net.params;
+  await scoreCase('js-plain', 'f64', () =>
+    plainForward(p.subarray(0, 14 * H), p.subarray(14 * H, 15 * H), p.subarray(15 * H, 16 * H), p.subarray(16 * H), 14, H, data.inputs, scoreN));
+  const tf = await loadTf();
+  for (const backend of ['cpu', 'wasm']) {
+    await useTfBackend(tf, backend);
+    const model = tfModel(tf, net, { samples: 1, inputs: data.inputs.subarray(0, 14), targets: data.targets.subarray(0, 1) });
+    await scoreCase(`tfjs-${backend}`, 'f32', () => model.predict(data.inputs, scoreN));
+    model.dispose();
+  }
+  const brain = brainModel(net, { samples: 1, inputs: data.inputs.subarray(0, 14), targets: data.targets.subarray(0, 1) });
+  if (!(brain instanceof Error)) await scoreCase('brain.js', 'f64', () => brain.predict(data.inputs, scoreN));
 }
-const out = new URL('./results.json', import.meta.url);
-const tmp = new URL(`./results.json.${process.pid}.tmp`, import.meta.url);
-await writeFile(tmp, `${JSON.stringify(results, null, 2)}\n`);
-await rename(tmp, out);
-console.log(`wrote ${out.pathname}`);
+
+const cli = await cliBench({ quick });
+records.push(...cli.records);
+notes.push(...cli.notes);
+notes.push('http suite: not measured yet (no server benchmark harness in bench/).');
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.availableParallelism(),
+  node: process.version,
+  v8: process.versions.v8,
+  quick,
+  load: [loadAtStart, os.loadavg()[0]],
+  date: new Date().toISOString(),
+  wasmBytes: (await readFile(new URL('../packages/core/wasm/cvnet.wasm', import.meta.url))).byteLength,
+};
+await writeReport({ records, notes, machine, flops: { train: flopsPerSample(shape, 'train'), score: flopsPerSample(shape, 'score') } });

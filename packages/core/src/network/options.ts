@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NonFiniteError, OptionsError, ShapeError } from '../errors.js';
 import { TRANSFERS } from './transfer.js';
-import type { Dataset, Network, NetworkShape, TraingdxParams } from './types.js';
+import type { Dataset, Network, NetworkShape, Precision, TraingdxParams } from './types.js';
 
 /** Upper bound on `epochs`: the history alone takes 32 bytes per epoch. */
 export const MAX_EPOCHS = 10_000_000;
@@ -55,6 +55,15 @@ export function resolveProgressEvery(every: number | undefined, hasCallback: boo
     throw new OptionsError(`progressEvery must be an integer ≥ 0 (0 = never), got ${every}`);
   }
   return every;
+}
+
+/** The kernel precision, 'f64' unless given; anything else is an OptionsError. */
+export function resolvePrecision(precision: Precision | undefined): Precision {
+  if (precision === undefined) return 'f64';
+  if (precision !== 'f64' && precision !== 'f32') {
+    throw new OptionsError(`precision must be 'f64' or 'f32', got ${String(precision)}`);
+  }
+  return precision;
 }
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 2 ** 31 - 1;

@@ -8,11 +8,11 @@
  */
 import { EngineError, ShapeError } from '../errors.js';
 import {
-  resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrix, validateNetwork,
+  resolvePrecision, resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrix, validateNetwork,
 } from '../network/options.js';
 import { TRANSFER_CODES } from '../network/transfer.js';
 import type {
-  Dataset, Engine, Network, NetworkShape, StopReason, TrainingResult, TrainOptions,
+  Dataset, Engine, ForwardOptions, Network, NetworkShape, Precision, StopReason, TrainingResult, TrainOptions,
 } from '../network/types.js';
 
 /** Stop codes of assembly/traingdx.ts, by value. */
@@ -21,20 +21,61 @@ const STOP_REASONS: readonly StopReason[] = ['goal', 'epochs', 'min_grad', 'vali
 /** wasm32 memory tops out at 4 GiB; refuse runs that cannot fit before starting them. */
 const MAX_BYTES = 2 ** 32 - 2 ** 26;
 
-interface Exports {
+/** Kernel modes of assembly/network.ts (MODE_*). */
+const MODE_F64 = 0;
+const MODE_F32 = 1;
+const MODE_F64_SCALAR = 2;
+
+/** @internal The raw ABI of assembly/index.ts (also driven by threads.ts's workers). */
+export interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  forward(shape: number, params: number, inputs: number, n: number, outputs: number): void;
-  perfGradient(shape: number, params: number, inputs: number, targets: number, n: number, gradient: number): number;
+  forward(shape: number, params: number, inputs: number, n: number, outputs: number, mode: number): void;
+  perfGradient(
+    shape: number, params: number, inputs: number, targets: number, n: number, gradient: number, mode: number,
+  ): number;
   train(
     shape: number, params: number, inputs: number, targets: number, n: number,
     vInputs: number, vTargets: number, vn: number,
     options: number, progressEvery: number, history: number, result: number,
+    mode: number, remote: number,
   ): void;
+  sliceOpen(shape: number, inputs: number, targets: number, n: number, mode: number): void;
+  sliceForward(params: number): number;
+  sliceBackward(params: number, M: number, g: number): void;
+  sliceClose(): void;
 }
 
 type ProgressImport = (epoch: number, perf: number, lr: number, grad: number, vperf: number) => number;
+
+/**
+ * @internal A training set evaluated outside this instance (worker threads):
+ * `forward` returns Σe² at params over every sample; `backward`, called
+ * right after a forward at the same params, writes the summed negative
+ * gradient for normaliser M into g. Views are valid during the call only.
+ */
+export interface RemoteSet {
+  forward(params: Float64Array): number;
+  backward(params: Float64Array, M: number, g: Float64Array): void;
+}
+
+/** Engine construction options. */
+export interface EngineConfig {
+  /**
+   * 'scalar' runs the f64 kernels one sample at a time instead of f64x2
+   * SIMD: same results up to reassociation, slower. For benchmarks and tests
+   * of the SIMD path; f32 precision is always SIMD.
+   * @default 'simd'
+   */
+  kernels?: 'simd' | 'scalar';
+}
+
+/** Wasm kernel mode for a precision under an engine's config. */
+export function kernelMode(precision: Precision, config: EngineConfig = {}): number {
+  if (precision === 'f32') return MODE_F32;
+  return config.kernels === 'scalar' ? MODE_F64_SCALAR : MODE_F64;
+}
 
 /** Host-side buffers of one call, freed together. */
 class Buffers {
@@ -94,13 +135,20 @@ function checkFits(bytes: number): void {
   }
 }
 
-class WasmEngine implements Engine {
+/** @internal Exported for threads.ts (trainRemote); use createEngine. */
+export class WasmEngine implements Engine {
   private exports!: Exports;
   private onProgress: ProgressImport = () => 0;
   private busy = false;
+  /** The training set of a threaded run, and its parameter count (for views of params/gradients). */
+  private remote: RemoteSet | undefined;
+  private paramCountNow = 0;
   private readonly imports: WebAssembly.Imports;
 
-  constructor(private readonly module: WebAssembly.Module) {
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly config: EngineConfig = {},
+  ) {
     this.imports = {
       env: {
         abort: (msg: number, file: number, line: number, column: number) => {
@@ -111,8 +159,22 @@ class WasmEngine implements Engine {
         },
         progress: (epoch: number, perf: number, lr: number, grad: number, vperf: number) =>
           this.onProgress(epoch, perf, lr, grad, vperf),
+        remoteForward: (params: number) => this.remoteSet().forward(this.f64View(params)),
+        remoteBackward: (params: number, M: number, g: number) => {
+          this.remoteSet().backward(this.f64View(params), M, this.f64View(g));
+        },
       },
     };
+  }
+
+  private remoteSet(): RemoteSet {
+    if (!this.remote) throw new EngineError('the Wasm core asked for a remote training set outside a threaded run');
+    return this.remote;
+  }
+
+  /** A view of the current run's parameter count of f64 at ptr (valid until the next allocation). */
+  private f64View(ptr: number): Float64Array {
+    return new Float64Array(this.exports.memory.buffer, ptr, this.paramCountNow);
   }
 
   async init(): Promise<void> {
@@ -145,8 +207,9 @@ class WasmEngine implements Engine {
     }
   }
 
-  forward(net: Network, inputs: Float64Array, samples: number): Float64Array {
+  forward(net: Network, inputs: Float64Array, samples: number, options: ForwardOptions = {}): Float64Array {
     validateNetwork(net);
+    const mode = kernelMode(resolvePrecision(options.precision), this.config);
     if (!Number.isInteger(samples) || samples < 0) {
       throw new ShapeError(`samples must be an integer ≥ 0, got ${samples}`);
     }
@@ -159,7 +222,7 @@ class WasmEngine implements Engine {
       const params = b.f64(net.params);
       const input = b.f64(inputs);
       const output = b.alloc(samples * outputs * 8);
-      x.forward(shape, params, input, samples, output);
+      x.forward(shape, params, input, samples, output, mode);
       return b.readF64(output, samples * outputs);
     });
   }
@@ -172,20 +235,36 @@ class WasmEngine implements Engine {
       const shape = b.i32(encodeShape(net));
       const params = b.f64(net.params);
       const gradient = b.alloc(net.params.byteLength);
-      const perf = x.perfGradient(shape, params, b.f64(data.inputs), b.f64(data.targets), data.samples, gradient);
+      const perf = x.perfGradient(
+        shape, params, b.f64(data.inputs), b.f64(data.targets), data.samples, gradient, kernelMode('f64', this.config),
+      );
       return { perf, gradient: b.readF64(gradient, net.params.length) };
     });
   }
 
   train(net: Network, data: Dataset, options: TrainOptions = {}): TrainingResult {
+    return this.run(net, data, options, undefined);
+  }
+
+  /**
+   * @internal traingdx with the training set evaluated by `remote` (threads.ts);
+   * `data` is validated and sized here but never copied into this instance.
+   */
+  trainRemote(net: Network, data: Dataset, options: TrainOptions, remote: RemoteSet): TrainingResult {
+    return this.run(net, data, options, remote);
+  }
+
+  private run(net: Network, data: Dataset, options: TrainOptions, remote: RemoteSet | undefined): TrainingResult {
     validateNetwork(net);
     validateDataset(data, net);
+    const mode = kernelMode(resolvePrecision(options.precision), this.config);
     const p = resolveTraingdxParams(options.params);
     const validation = options.validation;
     if (validation) validateDataset(validation, net, 'validation');
     const every = resolveProgressEvery(options.progressEvery, options.onProgress !== undefined);
     const perSample = 2 * net.inputs + rowsOf(net) + 2 * outputsOf(net);
-    checkFits(8 * ((data.samples + (validation?.samples ?? 0)) * perSample + 4 * (p.epochs + 1) + 5 * net.params.length));
+    const local = (remote ? 0 : data.samples) + (validation?.samples ?? 0);
+    checkFits(8 * (local * perSample + 4 * (p.epochs + 1) + 5 * net.params.length));
 
     const callback = options.onProgress;
     // A throwing callback must not unwind through Wasm (its workspace would
@@ -201,12 +280,14 @@ class WasmEngine implements Engine {
       }
     };
 
+    this.remote = remote;
+    this.paramCountNow = net.params.length;
     try {
       return this.call((b, x) => {
         const shape = b.i32(encodeShape(net));
         const params = b.f64(net.params);
-        const inputs = b.f64(data.inputs);
-        const targets = b.f64(data.targets);
+        const inputs = remote ? 0 : b.f64(data.inputs);
+        const targets = remote ? 0 : b.f64(data.targets);
         const vInputs = validation ? b.f64(validation.inputs) : 0;
         const vTargets = validation ? b.f64(validation.targets) : 0;
         const settings = b.f64(
@@ -219,6 +300,7 @@ class WasmEngine implements Engine {
           shape, params, inputs, targets, data.samples,
           vInputs, vTargets, validation?.samples ?? 0,
           settings, every, history, result,
+          mode, remote ? 1 : 0,
         );
         if (failure) throw failure.error;
         const [stop, epochs, bestEpoch] = new Int32Array(x.memory.buffer, result, 3);
@@ -244,13 +326,14 @@ class WasmEngine implements Engine {
       });
     } finally {
       this.onProgress = () => 0;
+      this.remote = undefined;
     }
   }
 }
 
 /** An engine on a compiled cvnet.wasm module (for hosts that load it themselves). */
-export async function createEngine(module: WebAssembly.Module): Promise<Engine> {
-  const engine = new WasmEngine(module);
+export async function createEngine(module: WebAssembly.Module, config: EngineConfig = {}): Promise<Engine> {
+  const engine = new WasmEngine(module, config);
   await engine.init();
   return engine;
 }

@@ -1,1 +1,2 @@
 export { createEngine } from './engine.js';
+export type { EngineConfig } from './engine.js';

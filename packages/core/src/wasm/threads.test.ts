@@ -1,0 +1,70 @@
+/**
+ * Threaded training: bit-identical across repeated runs with the same thread
+ * count; equal to the single-engine run up to reassociation of the per-slice
+ * sums (relative 1e-10 over a short run; the slices only regroup sums of
+ * the same terms).
+ */
+import { describe, expect, it } from 'vitest';
+import { OptionsError } from '../errors.js';
+import { createNetwork } from '../network/init.js';
+import { createPrng } from '../network/prng.js';
+import type { Dataset, NetworkShape, TrainingResult } from '../network/types.js';
+import { loadEngine } from './node.js';
+import { trainThreaded } from './threads.js';
+
+const shape: NetworkShape = { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] };
+
+function randomData(seed: number, samples: number): Dataset {
+  const rng = createPrng(seed);
+  return {
+    samples,
+    inputs: new Float64Array(samples * 14).map(() => rng.next()),
+    targets: new Float64Array(samples).map(() => rng.next()),
+  };
+}
+
+const bits = (r: TrainingResult): Buffer => Buffer.from(r.network.params.buffer);
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / Math.max(Math.abs(b[k]!), 1e-300));
+  return worst;
+}
+
+describe('trainThreaded', () => {
+  const net = createNetwork(shape, { seed: 3 });
+  const data = randomData(4, 3001);
+  const validation = randomData(5, 200);
+  const options = { params: { epochs: 40, lr: 0.05 }, validation };
+
+  it.each([2, 3])('is bit-identical across runs with %i threads and matches one engine', async (threads) => {
+    const a = await trainThreaded(net, data, { ...options, threads });
+    const b = await trainThreaded(net, data, { ...options, threads });
+    expect(bits(a)).toEqual(bits(b));
+    expect(a.history).toEqual(b.history);
+    const single = (await loadEngine()).train(net, data, options);
+    expect(a.epochs).toBe(single.epochs);
+    expect(a.stop).toBe(single.stop);
+    expect(maxRel(a.history.perf, single.history.perf)).toBeLessThan(1e-10);
+    expect(maxRel(a.network.params, single.network.params)).toBeLessThan(1e-10);
+  });
+
+  it('with one thread equals the engine bit for bit', async () => {
+    const a = await trainThreaded(net, data, { ...options, threads: 1 });
+    expect(bits(a)).toEqual(bits((await loadEngine()).train(net, data, options)));
+  });
+
+  it('runs f32 precision and reports progress', async () => {
+    const epochs: number[] = [];
+    const a = await trainThreaded(net, data, {
+      threads: 2, precision: 'f32', params: { epochs: 5 }, onProgress: (e) => void epochs.push(e.epoch),
+    });
+    expect(a.epochs).toBe(5);
+    expect(epochs).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('rejects bad thread counts', async () => {
+    await expect(trainThreaded(net, data, { threads: 0 })).rejects.toThrow(OptionsError);
+    await expect(trainThreaded(net, randomData(1, 3), { threads: 4 })).rejects.toThrow(OptionsError);
+  });
+});
