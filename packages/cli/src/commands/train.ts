@@ -25,6 +25,8 @@ import {
   type NumericTable,
 } from '@cvnet/core/data';
 import { featureRanges, toDataset } from '../lib/dataset.js';
+import { methodSummary, type MethodSummary } from '../lib/method-report.js';
+import { trainMethod } from '../lib/method-pipeline.js';
 import { fail } from '../lib/fail.js';
 import { float } from '../lib/flags.js';
 import { progressLine } from '../lib/progress.js';
@@ -67,11 +69,15 @@ export interface TrainSummary {
 }
 
 export default class Train extends Command {
-  static override description = `Train a BP network (traingdx) on the numeric columns of a CSV file.
+  static override description = `Train a BP network (traingdx): the customer-value method from a project config, or a plain network on numeric columns.
 
-Inputs are scaled to [0, 1] with the min and max of the training rows; the ranges are saved in the model so predict scales new data the same way. The network has one tansig hidden layer and a logsig output, so the target must lie in [0, 1]. The model file is written atomically.`;
+With --config: the whole method on customer data (indicator scores, weights, current value C and its bands, the stratified sample and its train/test split, the target K, the n–(2n+1)–1 network) to one model file that cvnet classify uses. The target is the config's expert column, or else the comprehensive weighted score; the output says which. Network flags (--hidden, --epochs, --lr, …) override the config's "training" settings and --seed its seed. The file is byte-identical for the same data, config and seed.
+
+With --target: inputs are scaled to [0, 1] with the min and max of the training rows; the ranges are saved in the model so predict scales new data the same way. The network has one tansig hidden layer and a logsig output, so the target must lie in [0, 1]. The model file is written atomically.`;
 
   static override examples = [
+    '<%= config.bin %> train survey.csv --config cvnet.config.jsonc --out model.json',
+    '<%= config.bin %> train ifood.csv --config examples/ifood/config.json --epochs 2000 --out model.json --json',
     '<%= config.bin %> train customers.csv --target K --out model.json',
     '<%= config.bin %> train customers.csv --target K --features R,F,M --hidden 9 --validation 0.2 --seed 7 --out model.json',
     '<%= config.bin %> train customers.csv --target K --init start.json --out model.json --json',
@@ -84,7 +90,9 @@ Inputs are scaled to [0, 1] with the min and max of the training rows; the range
   };
 
   static override flags = {
-    target: Flags.string({ description: 'column to learn (values in [0, 1])', required: true }),
+    config: Flags.string({ char: 'c', description: 'project config: train the customer-value method (whole pipeline) instead of a plain network' }),
+    'allow-empty-bands': Flags.boolean({ description: 'with --config: train even when a band of current value C has no customers', default: false }),
+    target: Flags.string({ description: 'column to learn (values in [0, 1]); required without --config' }),
     features: Flags.string({
       description: 'comma-separated input columns [default: every numeric column except the target and "id"]',
     }),
@@ -106,22 +114,67 @@ Inputs are scaled to [0, 1] with the min and max of the training rows; the range
     out: Flags.string({ char: 'o', description: 'model file to write', required: true }),
   };
 
-  async run(): Promise<TrainSummary> {
+  async run(): Promise<TrainSummary | MethodSummary> {
     const { args, flags } = await this.parse(Train);
     try {
+      if (flags.config !== undefined) return await this.trainFromConfig(args.data, flags.config, flags);
       return await this.train(args.data, flags);
     } catch (error) {
       return fail(this, error);
     }
   }
 
+  /** Config mode: the customer-value method to a model file. */
+  private async trainFromConfig(path: string, config: string, flags: TrainFlags): Promise<MethodSummary> {
+    const plainOnly = (['target', 'features', 'validation', 'init'] as const).filter((name) => flags[name] !== undefined);
+    if (plainOnly.length > 0) {
+      throw new OptionsError(`--${plainOnly[0]} belongs to plain training and cannot be combined with --config (the config defines indicators and target)`);
+    }
+    resolveParams(flags); // validates the network flags, naming the flag
+    const training = Object.fromEntries(
+      Object.entries({
+        hidden: flags.hidden,
+        epochs: flags.epochs,
+        goal: flags.goal,
+        lr: flags.lr,
+        lrInc: flags['lr-inc'],
+        lrDec: flags['lr-dec'],
+        maxPerfInc: flags['max-perf-inc'],
+        mc: flags.mc,
+        minGrad: flags['min-grad'],
+        maxFail: flags['max-fail'],
+      }).filter(([, value]) => value !== undefined),
+    );
+    const m = await trainMethod({
+      data: path,
+      config,
+      ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+      training,
+      allowEmptyBands: flags['allow-empty-bands'],
+      progress: process.stderr.isTTY && process.stdout.isTTY && !this.jsonEnabled(),
+    });
+    await writeModelFile(flags.out, m.run.model);
+    const summary = methodSummary(m, { model: flags.out });
+    for (const w of summary.warnings) process.stderr.write(`Warning: ${w}\n`);
+    if (summary.synthetic) this.log('SYNTHETIC DATA (the bundled generated survey, not real customers)');
+    this.log(`Trained ${summary.network} on ${summary.sample.train} of the ${summary.sample.size} sampled customers (${summary.customers} in ${path}, seed ${summary.seed}).`);
+    this.log(`Target: ${summary.target.description}.`);
+    this.log(`Stopped after ${summary.training.epochs} epochs: ${STOPS[summary.training.stop as StopReason]}; training MSE ${summary.training.mse}.`);
+    this.log(`Test set (${summary.test.n} customers): MSE ${summary.test.mse}, class accuracy ${(100 * summary.test.accuracy).toFixed(1)} %.`);
+    this.log(`Model written to ${flags.out}.`);
+    return summary;
+  }
+
   private async train(path: string, flags: TrainFlags): Promise<TrainSummary> {
+    if (flags.target === undefined) {
+      throw new OptionsError('give --target <column> to train a plain network, or --config <file> to train the customer-value method');
+    }
     const params = resolveParams(flags);
     const fraction = flags.validation ?? 0;
     if (!(fraction >= 0 && fraction < 1)) throw new OptionsError(`--validation must be at least 0 and below 1, got ${fraction}`);
     const seed = flags.seed ?? randomInt(0, 2 ** 31 - 1);
     const init = flags.init === undefined ? undefined : await readModelFile(flags.init);
-    const target = flags.target;
+    const target: string = flags.target;
 
     const table = await readNumericTable(path, (header, first) => {
       if (first === undefined) throw new DataError(`${path}: no data rows below the header`);

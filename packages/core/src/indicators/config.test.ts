@@ -63,6 +63,7 @@ describe('project config', () => {
     ['expert weights an unknown id', (c: any) => (c.weights.experts[0].values.nps = 0.1), /unknown indicator\(s\): nps/],
     ['thresholds out of order', (c: any) => (c.thresholds = { A: 0.5, B: 0.75, C: 0.25 }), /A > B > C/],
     ['empty dimension', (c: any) => c.dimensions.push({ id: 'extra', name: 'Extra' }), /dimension "extra" has no indicators/],
+    ['indicator named like an output column', (c: any) => (c.indicators[2].id = 'K'), /indicator id "K" is reserved for an output column/],
   ])('refuses %s', (_name, edit, pattern) => {
     expect(() => validateConfig(variant(edit))).toThrow(pattern);
   });

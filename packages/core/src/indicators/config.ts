@@ -152,6 +152,11 @@ export const configSchema = z.strictObject({
     .optional(),
   sampleFraction: z.number().gt(0).max(1).default(0.5),
   trainShare: z.number().gt(0).lt(1).default(229 / 274),
+  /**
+   * Shuffle the sample (seeded) before taking the training part; off because
+   * the study trained on the first 229 of its 274 sampled customers in order.
+   */
+  shuffleSplit: z.boolean().default(false),
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   thresholds: thresholdsSchema.default({ A: 0.75, B: 0.5, C: 0.25 }),
   strategies: strategiesSchema.default(DEFAULT_STRATEGIES),
@@ -209,6 +214,13 @@ export function parseConfig(text: string, file = 'config'): ProjectConfig {
   return validateConfig(value, file);
 }
 
+/**
+ * Column names of a classified customer (`cvnet classify` output) that come
+ * before the indicator score columns; an indicator id equal to one of them
+ * would give the output two columns of the same name.
+ */
+export const CLASSIFIED_COLUMNS = ['id', 'C', 'band', 'K', 'class', 'strategy'] as const;
+
 function duplicates(xs: readonly string[]): string[] {
   return [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
 }
@@ -224,6 +236,12 @@ function checkReferences(c: ProjectConfig, file: string): void {
   const dupInds = duplicates(indIds);
   if (dupInds.length) fail(`duplicate indicator id(s): ${dupInds.join(', ')}`, { path: 'indicators' });
   c.indicators.forEach((ind, k) => {
+    if ((CLASSIFIED_COLUMNS as readonly string[]).includes(ind.id)) {
+      fail(`indicator id "${ind.id}" is reserved for an output column (${CLASSIFIED_COLUMNS.join(', ')}); rename the indicator`, {
+        path: `indicators.${k}.id`,
+        indicator: ind.id,
+      });
+    }
     if (!dimIds.includes(ind.dimension)) {
       fail(`indicator "${ind.id}" names dimension "${ind.dimension}", expected one of: ${dimIds.join(', ')}`, {
         path: `indicators.${k}.dimension`,

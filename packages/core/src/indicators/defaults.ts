@@ -125,6 +125,8 @@ ${experts}
   "sampleFraction": 0.5,
   // Share of the sample used for training, in order (the study: first 229 of 274).
   "trainShare": ${229 / 274},
+  // true: shuffle the sample (seeded) before taking the training part.
+  "shuffleSplit": false,
   // Seed for every random choice (sampling, network initialisation).
   "seed": 1,
 

@@ -23,4 +23,12 @@ describe('prepareData on the synthetic survey', () => {
     expect(p.target.values[r]).toBeCloseTo((s - 1) / 4, 12);
     expect(p.table.bands.reduce((acc, b) => acc + b.count, 0)).toBe(548);
   });
+
+  it('shuffles the sample before splitting when shuffleSplit is set (seeded)', () => {
+    const q = prepareData({ ...config, shuffleSplit: true }, generateSurvey());
+    expect([...q.train, ...q.test].sort((a, b) => a - b)).toEqual(p.sample.indices);
+    expect(q.train).toHaveLength(p.train.length);
+    expect(q.train).not.toEqual(p.train);
+    expect(prepareData({ ...config, shuffleSplit: true }, generateSurvey()).train).toEqual(q.train);
+  });
 });

@@ -41,7 +41,7 @@ export function prepareData(config: ProjectConfig, rows: readonly CustomerRow[],
   const current = currentValues(scores, currentValueWeights(weights.weights, config.currentValue));
   const bands = current.map(band);
   const sample = stratifiedSample(bands, config.sampleFraction, config.seed);
-  const { train, test } = splitTrainTest(sample.indices, config.trainShare);
+  const { train, test } = splitTrainTest(sample.indices, config.trainShare, { shuffle: config.shuffleSplit, seed: config.seed });
   const target = computeTarget(config, scores, weights.weights, rows, numbering);
   return { system, scores, weights, current, bands, table: bandTable(bands), sample, train, test, target, warnings: [...warnings, ...sample.warnings] };
 }

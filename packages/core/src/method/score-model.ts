@@ -57,12 +57,15 @@ function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<st
       { column: missing[0] ?? ind.id, indicator: ind.id },
     );
   });
-  return { ...system, indicators };
+  // Classified output names its id column "id" whatever the training data called it.
+  const idColumn = !columns.has(system.idColumn) && columns.has('id') ? 'id' : system.idColumn;
+  return { ...system, idColumn, indicators };
 }
 
 /**
  * Scores `rows` with `model`. Rows may hold raw source columns or indicator
- * scores (1–5) under the indicator ids.
+ * scores (1–5) under the indicator ids; the id is read from the model's id
+ * column, or from "id" when the rows lack it (classified output).
  *
  * @throws DataError naming row, column and indicator for unscorable values;
  *   ModelError when the model has no method section or is inconsistent.

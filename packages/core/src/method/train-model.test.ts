@@ -37,6 +37,13 @@ describe('trainCustomerValue + scoreWithModel', async () => {
     expect(scoreWithModel(engine, run.model, again).customers.map((c) => c.K)).toEqual(scored.customers.map((c) => c.K));
   });
 
+  it('reads the id from an "id" column when the rows lack the model\'s id column (classified output)', () => {
+    const scored = scoreWithModel(engine, run.model, rows.slice(0, 5));
+    const renamed = { ...run.model, method: { ...run.model.method!, system: { ...run.model.method!.system, idColumn: 'ID' } } };
+    const again = scoreWithModel(engine, renamed, rows.slice(0, 5));
+    expect(again.customers.map((c) => [c.id, c.K])).toEqual(scored.customers.map((c) => [c.id, c.K]));
+  });
+
   it('gives the same K after a save/load round trip, and the same as the TS reference engine', () => {
     const loaded = parseModelText(serializeModel(run.model));
     const a = scoreWithModel(engine, loaded, rows.slice(0, 50)).customers.map((c) => c.K);

@@ -20,7 +20,6 @@ function sampleModel(net: Network): Model {
       seed: 3,
       history: { perf: [0.3, 0.2, 0.1], lr: [0.01, 0.0105, 0.011025], gradient: [1, 0.5, 0.25], vperf: [] },
     },
-    method: { classes: ['low', 'high'] },
   });
 }
 

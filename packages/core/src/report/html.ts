@@ -50,11 +50,14 @@ function trainingSection(d: ReportData): string {
   const meta = n
     ? `<p class="meta">Network ${n.inputs}–${n.hidden}–${n.outputs}${n.epochs !== undefined ? `, ${n.epochs} epochs` : ''}${n.bestEpoch !== undefined ? `, best epoch ${n.bestEpoch}` : ''}${n.stop ? `, stopped: ${esc(n.stop)}` : ''}.</p>`
     : '';
-  const last = (xs: readonly number[] | undefined): string => (xs?.length ? fmt(xs[xs.length - 1]!, 6) : '–');
+  // Without a per-epoch test curve, the saved network's test MSE is a level line.
+  const finalTest = d.training.test?.length ? undefined : d.training.finalTest;
+  const levels = finalTest === undefined ? [] : [{ name: 'test MSE (final)', value: finalTest, color: '#b2182b' }];
+  const last = (xs: readonly number[] | undefined): string => (xs?.length ? fmt(xs[xs.length - 1]!, 6) : finalTest === undefined ? '–' : fmt(finalTest, 6));
   return section(
     'training',
     'Training error (MSE per epoch, log scale)',
-    `${logLineChart('MSE per epoch', series, 'epoch', 'MSE')}${meta}<p>Final training MSE ${last(d.training.train)}, test MSE ${last(d.training.test)}.</p>`,
+    `${logLineChart('MSE per epoch', series, 'epoch', 'MSE', levels)}${meta}<p>Final training MSE ${last(d.training.train)}, test MSE ${last(d.training.test)}.</p>`,
   );
 }
 

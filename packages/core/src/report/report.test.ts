@@ -70,6 +70,17 @@ describe('HTML report', () => {
     d.training = { train: [0.5, 0] };
     expect(renderReport(d)).toContain('<polyline');
   });
+
+  it('draws the final test MSE as a level line when there is no per-epoch test curve', () => {
+    const d = data();
+    d.training = { train: [0.5, 0.1, 0.01], finalTest: 0.02 };
+    const html = renderReport(d);
+    expect(html).toContain('class="level"');
+    expect(html).toContain('test MSE (final)');
+    expect(html).toContain('test MSE 0.020000');
+    // A per-epoch curve replaces the level line.
+    expect(renderReport({ ...d, training: { ...d.training, test: [0.6, 0.2, 0.03] } })).not.toContain('class="level"');
+  });
 });
 
 describe('terminal summary', () => {

@@ -86,12 +86,21 @@ export interface Series {
   color: string;
 }
 
+export interface Level {
+  name: string;
+  value: number;
+  color: string;
+}
+
 /**
  * Line chart of values per epoch on a log₁₀ y axis. Non-positive values
  * (an MSE of exactly 0) cannot be drawn on a log scale and are skipped.
+ * `levels` are single values drawn as dashed horizontal lines (e.g. the
+ * final test MSE when there is no per-epoch test curve).
  */
-export function logLineChart(title: string, series: readonly Series[], xLabel: string, yLabel: string): string {
-  const positive = series.flatMap((s) => s.values.filter((v) => v > 0 && Number.isFinite(v)));
+export function logLineChart(title: string, series: readonly Series[], xLabel: string, yLabel: string, levels: readonly Level[] = []): string {
+  const drawn = levels.filter((l) => l.value > 0 && Number.isFinite(l.value));
+  const positive = [...series.flatMap((s) => s.values.filter((v) => v > 0 && Number.isFinite(v))), ...drawn.map((l) => l.value)];
   if (positive.length === 0) return frame(title, text(W / 2, H / 2, 'no positive values to plot', 'text-anchor="middle"'));
   let lo = Math.floor(Math.log10(Math.min(...positive)));
   let hi = Math.ceil(Math.log10(Math.max(...positive)));
@@ -118,6 +127,13 @@ export function logLineChart(title: string, series: readonly Series[], xLabel: s
     body += `<polyline fill="none" stroke="${esc(s.color)}" stroke-width="1.5" points="${pts.join(' ')}"/>`;
     body += `<rect x="${W - 150}" y="${M.top + 4 + k * 16}" width="10" height="10" fill="${esc(s.color)}"/>`;
     body += text(W - 134, M.top + 13 + k * 16, s.name);
+  });
+  drawn.forEach((l, k) => {
+    const y = px(toY(l.value));
+    const row = series.length + k;
+    body += `<line class="level" stroke="${esc(l.color)}" stroke-dasharray="6 4" stroke-width="1.5" x1="${M.left}" y1="${y}" x2="${M.left + PLOT_W}" y2="${y}"><title>${esc(`${l.name}: ${fmt(l.value, 6)}`)}</title></line>`;
+    body += `<line stroke="${esc(l.color)}" stroke-dasharray="3 2" stroke-width="1.5" x1="${W - 150}" y1="${M.top + 9 + row * 16}" x2="${W - 140}" y2="${M.top + 9 + row * 16}"/>`;
+    body += text(W - 134, M.top + 13 + row * 16, l.name);
   });
   body += text(M.left + PLOT_W / 2, H - 6, xLabel, 'text-anchor="middle"');
   body += text(14, M.top + PLOT_H / 2, yLabel, `transform="rotate(-90 14 ${px(M.top + PLOT_H / 2)})" text-anchor="middle"`);

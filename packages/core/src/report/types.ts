@@ -22,8 +22,12 @@ export interface ReportData {
   bands: BandTable;
   /** Sizes of the stratified sample and its split. */
   sample?: { size: number; train: number; test: number };
-  /** MSE per epoch; index 0 is the initial network. */
-  training?: { train: readonly number[]; test?: readonly number[]; validation?: readonly number[] };
+  /**
+   * MSE per epoch; index 0 is the initial network. `test` is the test-set MSE
+   * per epoch when the engine records it; otherwise `finalTest` (the test MSE
+   * of the saved network) is drawn as a level line.
+   */
+  training?: { train: readonly number[]; test?: readonly number[]; validation?: readonly number[]; finalTest?: number };
   /** Every classified customer with predicted K and class. */
   customers: readonly { id: string; k: number; class: CustomerClass }[];
   thresholds: ClassThresholds;

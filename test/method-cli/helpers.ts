@@ -1,0 +1,46 @@
+/**
+ * Shared set-up for the customer-value CLI tests: the built CLI (see
+ * test/cli/helpers.ts), the bundled survey, and config variants built from
+ * the study's default config.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { defaultConfig } from '../../packages/core/src/indicators/defaults.js';
+import { cvnet, requireBuild, root, type Run } from '../cli/helpers.js';
+
+export { cvnet, root, type Run };
+
+export const bundled = join(root, 'packages/cli/data/synthetic-survey-548.csv');
+export const ifoodConfig = join(root, 'examples/ifood/config.json');
+
+/** A fresh temp directory after checking the CLI is built. */
+export function setup(prefix: string): string {
+  requireBuild();
+  if (!existsSync(join(root, 'packages/cli/dist/commands/run.js'))) throw new Error('packages/cli/dist/commands/run.js is missing: run `npm run build:ts`');
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The study's config as JSON with `edit` applied, written to dir/name. */
+export function writeConfig(dir: string, name: string, edit: (c: any) => void = () => {}): string {
+  const c = JSON.parse(JSON.stringify(defaultConfig()));
+  edit(c);
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(c, null, 2));
+  return path;
+}
+
+/** The bundled survey's lines (header first), without line ends. */
+export function surveyLines(): string[] {
+  return readFileSync(bundled, 'utf8').trimEnd().split('\r\n');
+}
+
+/** Asserts a refused command: exit 2, exactly one line on stderr matching `message`, nothing on stdout. */
+export function expectRefused(run: Run, message: RegExp): void {
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(/^Error: /);
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+}
