@@ -1,0 +1,60 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
+import { fail } from '../lib/fail.js';
+import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
+
+export default class Features extends Command {
+  static override description = `Compute one row of raw indicator values per customer from a transaction log, with an embedded DuckDB.
+
+Reads CSV (any delimiter), whitespace-separated text or Parquet, or several tables joined by the mapping's query. Columns: customer_id, recency (days since the last purchase up to as-of), frequency (distinct orders in the window), monetary (net spend in the window), repeat (products bought in more than one order) and cross (distinct categories, else products) when there is a product column, relationship (days since the first purchase), and rating, visits, time_online, membership when mapped. With --horizon also future_spend (net spend in the days after as-of, at least 0) and future_purchase (0/1).
+
+Cancellations and returns (order ids starting with the mapping's prefix, "C" by default; negative quantities or amounts) net the spend; lines without a customer id, with a bad date or amount, zero amounts, cancelled statuses and (by default) exact duplicate lines are excluded. Every count is reported. The output file is written atomically.`;
+
+  static override examples = [
+    '<%= config.bin %> features orders.csv --as-of 2011-09-09 --out customers.csv',
+    '<%= config.bin %> features CDNOW_master.txt --map examples/cdnow/mapping.json --as-of 1997-09-30 --horizon 273 --out customers.csv',
+    '<%= config.bin %> features olist_subset --map examples/olist/mapping.json --as-of 2018-01-01 --out customers.csv --json',
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override args = {
+    transactions: Args.string({ description: 'transactions file (.csv, .txt, .parquet), or the directory of the mapping\'s tables', required: true }),
+  };
+
+  static override flags = {
+    'as-of': Flags.string({ description: 'last day of history, YYYY-MM-DD', required: true }),
+    horizon: Flags.integer({ description: 'also compute future_spend and future_purchase over this many days after as-of', min: 1 }),
+    out: Flags.string({ char: 'o', description: 'customer CSV file to write', required: true }),
+    ...transactionFlags,
+  };
+
+  async run(): Promise<FeatureSummary> {
+    const { args, flags } = await this.parse(Features);
+    try {
+      // Checked before DuckDB reads a possibly large file.
+      checkAsOf(flags['as-of']);
+      const { mapping, mappingDir } = await loadMapping(flags.map, flags.window);
+      const progress = stageProgress(process.stderr.isTTY === true && !this.jsonEnabled());
+      const session = await FeatureSession.open({
+        input: args.transactions, mapping, memoryLimit: flags['memory-limit'], threads: flags.threads,
+        ...(mappingDir === undefined ? {} : { mappingDir }),
+        ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+      });
+      try {
+        const query = { asOf: flags['as-of'], windowDays: mapping.windowDays, horizonDays: flags.horizon ?? null };
+        await session.writeCustomers(query, flags.out);
+        const summary = await session.summary(query);
+        progress.done();
+        for (const line of summaryLines(summary)) this.log(line);
+        this.log(`Written to ${flags.out}.`);
+        return summary;
+      } finally {
+        progress.done();
+        await session.close();
+      }
+    } catch (error) {
+      return fail(this, error);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/** `cvnet features` and `cvnet backtest` as a user runs them (needs `npm run build`). */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cvnet, readCsv, requireBuild, root } from '../cli/helpers.js';
+import { sharedData } from '../shared-data.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cvnet-features-cli-'));
+beforeAll(requireBuild);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cvnet features / backtest', () => {
+  it('writes one row per customer with the future columns and reports the dirty lines', () => {
+    const out = join(dir, 'customers.csv');
+    const r = cvnet(['features', sharedData('online_retail_first30000_rows.csv'), '--map', join(root, 'examples/online-retail/mapping-raw.json'),
+      '--as-of', '2010-12-10', '--horizon', '4', '--out', out], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('10,043 without customer id');
+    expect(r.stdout).toContain('494 cancellation invoices');
+    const rows = readCsv(out);
+    expect(rows[0]).toEqual(['customer_id', 'recency', 'frequency', 'monetary', 'repeat', 'cross', 'relationship', 'future_spend', 'future_purchase']);
+    expect(new Set(rows.slice(1).map((x) => x[8]))).toEqual(new Set(['0', '1']));
+  });
+
+  it('prints the backtest figures as JSON in the documented shape and writes the report', () => {
+    const report = join(dir, 'report.html');
+    const r = cvnet(['backtest', sharedData('online_retail_invoices_clean_2010-2011.csv'), '--map', join(root, 'examples/online-retail/mapping.json'),
+      '--as-of', '2011-09-09', '--horizon', '90', '--epochs', '50', '--report', report, '--json'], dir);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+    for (const key of ['model', 'rfm', 'current']) {
+      expect(Object.keys(json[key]!).sort()).toEqual(['auc', 'captureA', 'spearman', 'top10', 'top25']);
+    }
+    expect(json.customers).toBe(3370);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('fails with one line and exit 2 on bad input, leaving no output file', () => {
+    const out = join(dir, 'bad.csv');
+    const r = cvnet(['features', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'), '--as-of', '1997-13-01', '--out', out], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('as-of date "1997-13-01" is not a valid YYYY-MM-DD date');
+    expect(existsSync(out)).toBe(false);
+    const m = cvnet(['features', sharedData('CDNOW_master.txt'), '--map', join(dir, 'missing.json'), '--as-of', '1997-09-30', '--out', out], dir);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('cannot read the mapping file');
+  });
+});
