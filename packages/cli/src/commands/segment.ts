@@ -1,0 +1,168 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { stringify } from 'csv-stringify/sync';
+import {
+  CLASSIFIED_COLUMNS,
+  OptionsError,
+  loadEngine,
+  methodOf,
+  scoreWithModel,
+  subjectOf,
+  type Model,
+  type SegmentEngine,
+  type SegmentSubject,
+} from '@cvnet/core';
+import { DataError, atomicWriteStream, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
+import { idMapper, isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
+import { fail } from '../lib/fail.js';
+import { writeToStdout } from '../lib/stdout.js';
+
+/** Rows per scoring call for raw input (amortises the Wasm call, keeps memory flat). */
+const CHUNK = 4096;
+
+export default class Segment extends Command {
+  static override description = `Put every customer in one segment of a segment map and add "segment" and "level" columns.
+
+A segment map names labels (rules on indicator scores, K, C, band, class or raw columns) and segments (combinations of labels) grouped into levels, each with a description and a playbook. At load the map is proven to put every possible customer in exactly one segment; otherwise the command stops and names each overlap and gap with an example customer. Shipped maps: value17 (3 levels, 17 segments over the 14 indicators and classes A-D) and rfm (the 10-segment recency x frequency map). Without --segments the first shipped map the indicators allow is used (value17, then rfm).
+
+Input is cvnet classify output (id, C, band, K, class, strategy, score columns), written back with segment and level appended (replaced if present), or raw customers, which are scored with --model first and written in the classify layout plus segment and level. Rows are streamed; with --out the file appears only when complete.`;
+
+  static override examples = [
+    '<%= config.bin %> segment classified.csv --out segmented.csv',
+    '<%= config.bin %> segment customers.csv --model model.json --segments rfm --out segmented.csv',
+    '<%= config.bin %> segment --segments my-segments.json --check',
+  ];
+
+  static override args = {
+    data: Args.string({ description: 'customer CSV: cvnet classify output, or raw customers with --model', required: false }),
+  };
+
+  static override flags = {
+    model: Flags.string({ char: 'm', description: 'model file (needed for raw customers; checks the indicators of the map)' }),
+    segments: Flags.string({ char: 's', description: 'segment map: value17, rfm or a JSON/JSONC file [default: value17 if the indicators allow, else rfm]' }),
+    out: Flags.string({ char: 'o', description: 'CSV file to write [default: standard output]' }),
+    pseudonymize: Flags.boolean({ description: 'replace customer ids by HMAC-SHA256 pseudonyms keyed by $CVNET_PSEUDONYM_KEY', default: false }),
+    check: Flags.boolean({ description: 'only prove the segment map and describe it; no data needed', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Segment);
+    try {
+      const model = flags.model === undefined ? undefined : await readModelFile(flags.model);
+      if (model) methodOf(model, flags.model);
+      if (flags.check) {
+        const map = await loadSegmentMap(flags.segments, model?.inputs.names);
+        this.log(describeMap(map));
+        return;
+      }
+      if (args.data === undefined) throw new OptionsError('give a customer CSV file (or --check to only prove the segment map)');
+      if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
+      const ids = idMapper(flags.pseudonymize);
+      const source = await openCsv(args.data);
+      const classified = isClassified(source.header);
+      if (!classified && !model) throw new OptionsError(`${args.data} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
+      const available = model ? model.inputs.names : source.header.filter((h) => !(CLASSIFIED_COLUMNS as readonly string[]).includes(h) && h !== 'segment' && h !== 'level');
+      const map = await loadSegmentMap(flags.segments, available);
+      for (const w of map.warnings) process.stderr.write(`Warning: ${w}\n`);
+      const text = classified ? segmentClassified(source, map, ids) : segmentRaw(source, map, model!, ids);
+      if (flags.out === undefined) await writeToStdout(text);
+      else await atomicWriteStream(flags.out, text);
+    } catch (error) {
+      fail(this, error);
+    }
+  }
+}
+
+function describeMap(map: SegmentEngine): string {
+  const c = map.config;
+  const lines = [
+    `${c.name}: ${c.levels.length} level(s), ${c.segments.length} segment(s), ${c.labels.length} label(s).`,
+    `Proven: every possible customer is in exactly one segment (${map.proof.cases} case(s) over ${map.proof.variables.map((v) => `${v.key.replace(/^(score|field):/, '')} (${v.regions} region${v.regions === 1 ? '' : 's'})`).join(', ') || 'no variables'}).`,
+  ];
+  for (const level of c.levels) {
+    lines.push('', `${level.name}${level.description ? ` — ${level.description}` : ''}`);
+    for (const s of c.segments.filter((x) => x.level === level.id)) lines.push(`  ${s.id}: ${s.name} — ${s.description}`);
+  }
+  for (const w of map.warnings) lines.push(`Warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** Classified rows with segment and level appended (or replaced). */
+async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (id: string) => string): AsyncGenerator<string> {
+  const { header, path } = source;
+  const at = (name: string): number => header.indexOf(name);
+  const needed = [...map.indicators.filter((i) => at(i) < 0).map((i) => `score column "${i}"`), ...(map.needs.C && at('C') < 0 ? ['column "C"'] : []), ...(map.needs.band && at('band') < 0 ? ['column "band"'] : []), ...map.fields.filter((f) => at(f) < 0).map((f) => `column "${f}"`)];
+  if (needed.length) throw new DataError(`${path}: the segment map "${map.config.name}" needs ${needed.join(', ')}, which the file lacks (columns: ${header.join(', ')})`, { column: needed[0] });
+  const [segAt, levelAt] = [at('segment'), at('level')];
+  const outHeader = [...header];
+  if (segAt < 0) outHeader.push('segment');
+  if (levelAt < 0) outHeader.push('level');
+  yield stringify([outHeader]);
+  const seen = new Map<string, number>();
+  let batch: string[][] = [];
+  for await (const r of source.records) {
+    const id = r.fields[at('id')]!.trim();
+    if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+    const first = seen.get(id);
+    if (first !== undefined) throw new DataError(`${locate(path, r.line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: r.line, column: 'id' });
+    seen.set(id, r.line);
+    const num = (name: string): number => parseNumber(r.fields[at(name)]!, path, r.line, name);
+    const subject: SegmentSubject = {
+      scores: Object.fromEntries(map.indicators.map((i) => [i, num(i)])),
+      K: num('K'),
+      class: parseClass(r.fields[at('class')]!, path, r.line),
+      ...(map.needs.C ? { C: num('C') } : {}),
+      ...(map.needs.band ? { band: num('band') } : {}),
+      fields: Object.fromEntries(header.map((h, i) => [h, r.fields[i]!])),
+    };
+    const { segment, level } = map.assign(subject, locate(path, r.line));
+    const out = [...r.fields];
+    out[at('id')] = ids(id);
+    if (segAt >= 0) out[segAt] = segment.id;
+    else out.push(segment.id);
+    if (levelAt >= 0) out[levelAt] = level.id;
+    else out.push(level.id);
+    batch.push(out);
+    if (batch.length === CHUNK) {
+      yield stringify(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) yield stringify(batch);
+}
+
+/** Raw rows scored with the model, written in the classify layout plus segment and level. */
+async function* segmentRaw(source: CsvSource, map: SegmentEngine, model: Model, ids: (id: string) => string): AsyncGenerator<string> {
+  const engine = await loadEngine();
+  const { header, path } = source;
+  const missingFields = map.fields.filter((f) => !header.includes(f));
+  if (missingFields.length) throw new DataError(`${path}: the segment map "${map.config.name}" reads column(s) ${missingFields.map((f) => `"${f}"`).join(', ')}, which the file lacks`, { column: missingFields[0] });
+  const indicators = model.inputs.names;
+  yield stringify([[...CLASSIFIED_COLUMNS, ...indicators, 'segment', 'level']]);
+  const seen = new Map<string, number>();
+  let chunk: CsvRecord[] = [];
+  const flush = (): string => {
+    const rows = chunk.map((r) => Object.fromEntries(header.map((h, i) => [h, r.fields[i]!])));
+    const lines = chunk.map((r) => r.line);
+    let batch;
+    try {
+      batch = scoreWithModel(engine, model, rows, { lines });
+    } catch (error) {
+      if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`, { row: error.row, column: error.column, indicator: error.indicator });
+      throw error;
+    }
+    const out = batch.customers.map((c, i) => {
+      const first = seen.get(c.id);
+      if (first !== undefined) throw new DataError(`${path}: row ${lines[i]}: duplicate customer id ${JSON.stringify(c.id)} (first on row ${first})`, { row: lines[i] });
+      seen.set(c.id, lines[i]!);
+      const { segment, level } = map.assign(subjectOf(c, indicators, rows[i]), locate(path, lines[i]));
+      return [ids(c.id), c.C, c.band, c.K, c.class, c.strategy, ...c.scores, segment.id, level.id];
+    });
+    chunk = [];
+    return stringify(out);
+  };
+  for await (const r of source.records) {
+    chunk.push(r);
+    if (chunk.length === CHUNK) yield flush();
+  }
+  if (chunk.length) yield flush();
+}

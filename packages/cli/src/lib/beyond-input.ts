@@ -1,0 +1,184 @@
+/**
+ * Shared by `cvnet segment`, `cvnet cluster` and `cvnet migrate`: reading
+ * scored customers (the `cvnet classify` contract, or raw customers scored
+ * here with the model), choosing a segment map, and pseudonymising ids.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  BUILTIN_SEGMENTS,
+  CLASSES,
+  ConfigError,
+  OptionsError,
+  compileSegments,
+  parseSegments,
+  pseudonymizerFromEnv,
+  scoreWithModel,
+  type CustomerClass,
+  type Engine,
+  type Model,
+  type RunCustomer,
+  type SegmentEngine,
+} from '@cvnet/core';
+import { DataError, locate, openCsv, parseNumber, type CsvSource } from '@cvnet/core/data';
+
+/** Identity, or the keyed HMAC pseudonymiser when `--pseudonymize` is given. */
+export function idMapper(pseudonymize: boolean): (id: string) => string {
+  return pseudonymize ? pseudonymizerFromEnv(process.env) : (id) => id;
+}
+
+/** A class cell, checked. */
+export function parseClass(text: string, path: string, line: number, column = 'class'): CustomerClass {
+  const c = text.trim();
+  if (!(CLASSES as readonly string[]).includes(c)) throw new DataError(`${locate(path, line, column)}: expected a class A, B, C or D, got ${JSON.stringify(text)}`, { row: line, column });
+  return c as CustomerClass;
+}
+
+/** Columns a classified file has besides the indicator scores. */
+const NON_INDICATOR = new Set(['id', 'C', 'band', 'K', 'class', 'strategy', 'segment', 'level', 'K_base', 'cluster']);
+
+/** Whether a header is `cvnet classify` output (id, K and class columns). */
+export function isClassified(header: readonly string[]): boolean {
+  return ['id', 'K', 'class'].every((c) => header.includes(c));
+}
+
+/** One customer as the beyond-the-score commands see it. */
+export interface ScoredRow {
+  line: number;
+  id: string;
+  K: number;
+  class: CustomerClass;
+  C?: number;
+  band?: number;
+  segment?: string;
+  /** Scores in `indicators` order. */
+  scores: number[];
+  /** The raw CSV row by column name (for field labels). */
+  fields: Record<string, string>;
+}
+
+export interface ScoredFile {
+  path: string;
+  indicators: string[];
+  customers: ScoredRow[];
+  /** True when the file was already classified; false when the model scored it here. */
+  classified: boolean;
+}
+
+/** Reads every record of a source into arrays (header → field map). */
+async function readAll(source: CsvSource): Promise<{ line: number; fields: string[] }[]> {
+  const out: { line: number; fields: string[] }[] = [];
+  for await (const r of source.records) out.push({ line: r.line, fields: [...r.fields] });
+  return out;
+}
+
+const fieldMap = (header: readonly string[], fields: readonly string[]): Record<string, string> => Object.fromEntries(header.map((h, i) => [h, fields[i]!]));
+
+/**
+ * Reads customers: a classified file as is (indicators = the model's, or
+ * every column that is not a classify/segment column), or raw customers
+ * scored with `model`.
+ *
+ * @throws DataError naming file, line and column; OptionsError when raw data
+ *   comes without a model.
+ */
+export async function readScoredFile(path: string, model: Model | undefined, engine: () => Promise<Engine>): Promise<ScoredFile> {
+  const source = await openCsv(path);
+  const header = source.header;
+  const records = await readAll(source);
+  if (records.length === 0) throw new DataError(`${path}: no customer rows below the header`);
+  if (isClassified(header)) {
+    const indicators = model ? [...model.inputs.names] : header.filter((h) => !NON_INDICATOR.has(h) && !h.startsWith('contrib:'));
+    const missing = indicators.filter((i) => !header.includes(i));
+    if (missing.length) throw new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] });
+    const at = (name: string): number => header.indexOf(name);
+    const seen = new Map<string, number>();
+    const customers = records.map(({ line, fields }): ScoredRow => {
+      const id = fields[at('id')]!.trim();
+      if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
+      const first = seen.get(id);
+      if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: line, column: 'id' });
+      seen.set(id, line);
+      const num = (name: string): number | undefined => (at(name) >= 0 ? parseNumber(fields[at(name)]!, path, line, name) : undefined);
+      const C = num('C');
+      const band = num('band');
+      const segment = at('segment') >= 0 ? fields[at('segment')]!.trim() : undefined;
+      return {
+        line,
+        id,
+        K: num('K')!,
+        class: parseClass(fields[at('class')]!, path, line),
+        ...(C === undefined ? {} : { C }),
+        ...(band === undefined ? {} : { band }),
+        ...(segment === undefined || segment === '' ? {} : { segment }),
+        scores: indicators.map((i) => parseNumber(fields[at(i)]!, path, line, i)),
+        fields: fieldMap(header, fields),
+      };
+    });
+    return { path, indicators, customers, classified: true };
+  }
+  if (!model) throw new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
+  const rows = records.map((r) => fieldMap(header, r.fields));
+  const lines = records.map((r) => r.line);
+  let batch;
+  try {
+    batch = scoreWithModel(await engine(), model, rows, { lines });
+  } catch (error) {
+    if (error instanceof DataError && !error.message.startsWith(path)) throw new DataError(`${path}: ${error.message}`, { row: error.row, column: error.column, indicator: error.indicator });
+    throw error;
+  }
+  const customers = batch.customers.map((c, i): ScoredRow => ({ line: lines[i]!, id: c.id, K: c.K, class: c.class, C: c.C, band: c.band, scores: c.scores, fields: rows[i]! }));
+  return { path, indicators: batch.indicators, customers, classified: false };
+}
+
+/**
+ * The segment map: a shipped one by name (`value17`, `rfm`), or a JSON/JSONC
+ * file. Without a choice, the first shipped map whose scores are all in
+ * `available` (value17, then rfm). `available` undefined: scores are not checked.
+ *
+ * @throws ConfigError for a bad file or when no shipped map fits.
+ */
+export async function loadSegmentMap(choice: string | undefined, available: readonly string[] | undefined): Promise<SegmentEngine> {
+  const check = available === undefined ? {} : { indicators: available };
+  if (choice !== undefined && BUILTIN_SEGMENTS[choice]) {
+    return compileSegments(BUILTIN_SEGMENTS[choice], { file: `segment map "${choice}"`, ...check });
+  }
+  if (choice !== undefined) {
+    const text = await readFile(choice, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(error.code === 'ENOENT' ? `${choice}: segment config not found (shipped maps: ${Object.keys(BUILTIN_SEGMENTS).join(', ')})` : `${choice}: cannot read (${error.message})`);
+    });
+    return parseSegments(text, { file: choice, ...check });
+  }
+  for (const [name, config] of Object.entries(BUILTIN_SEGMENTS)) {
+    try {
+      return compileSegments(config, { file: `segment map "${name}"`, ...check });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
+  }
+  throw new ConfigError(`no shipped segment map fits indicators ${(available ?? []).join(', ')} (value17 needs the study's indicators, rfm needs recency and frequency); give --segments <config.json>`);
+}
+
+/**
+ * One scoring run for `cvnet migrate`: id and class (required), K, C and
+ * segment when the file has them.
+ * @throws DataError naming file, line and column.
+ */
+export async function readRun(path: string, ids: (id: string) => string): Promise<RunCustomer[]> {
+  const source = await openCsv(path);
+  const at = (name: string): number => source.header.indexOf(name);
+  for (const c of ['id', 'class']) {
+    if (at(c) < 0) throw new DataError(`${path}: no column "${c}"; expected cvnet classify or cvnet segment output (columns: ${source.header.join(', ')})`, { column: c });
+  }
+  const run: RunCustomer[] = [];
+  for await (const r of source.records) {
+    const id = r.fields[at('id')]!.trim();
+    if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+    const num = (name: string): number | undefined => (at(name) >= 0 ? parseNumber(r.fields[at(name)]!, path, r.line, name) : undefined);
+    const K = num('K');
+    const C = num('C');
+    const segment = at('segment') >= 0 ? r.fields[at('segment')]!.trim() : '';
+    run.push({ id: ids(id), class: parseClass(r.fields[at('class')]!, path, r.line), ...(K === undefined ? {} : { K }), ...(C === undefined ? {} : { C }), ...(segment ? { segment } : {}) });
+  }
+  if (run.length === 0) throw new DataError(`${path}: no customer rows below the header`);
+  return run;
+}

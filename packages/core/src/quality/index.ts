@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './apply.js';
+export * from './render.js';

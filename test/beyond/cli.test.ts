@@ -1,0 +1,177 @@
+/** cvnet segment, migrate and cluster, run as the built CLI. */
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { stringify } from 'csv-stringify/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RFM_SEGMENTS, VALUE17_SEGMENTS } from '../../packages/core/src/segments/builtin.js';
+import { readCsv, requireBuild, root } from '../cli/helpers.js';
+import { fixture, type Fixture } from './fixtures.js';
+
+const bin = join(root, 'packages/cli/bin/run.js');
+const KEY = 'test key: 0123456789abcdef';
+
+function cvnet(args: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CVNET_PSEUDONYM_KEY: undefined, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let f: Fixture;
+beforeAll(async () => {
+  requireBuild();
+  for (const c of ['segment', 'migrate', 'cluster']) {
+    if (!existsSync(join(root, `packages/cli/dist/commands/${c}.js`))) throw new Error(`packages/cli/dist/commands/${c}.js is missing: run \`npm run build:ts\``);
+  }
+  f = await fixture(200, 40);
+});
+
+const column = (table: string[][], name: string): string[] => table.slice(1).map((r) => r[table[0]!.indexOf(name)]!);
+
+describe('cvnet segment', () => {
+  it('appends segment and level to classified customers (value17 by default)', () => {
+    const out = join(f.dir, 'seg.csv');
+    const r = cvnet(['segment', f.classified, '--out', out], f.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const table = readCsv(out);
+    const input = readCsv(f.classified);
+    expect(table[0]).toEqual([...input[0]!, 'segment', 'level']);
+    expect(table.slice(1).map((row) => row.slice(0, -2))).toEqual(input.slice(1));
+    const ids = new Set(VALUE17_SEGMENTS.segments.map((s) => s.id));
+    const levelOf = new Map(VALUE17_SEGMENTS.segments.map((s) => [s.id, s.level]));
+    column(table, 'segment').forEach((s, i) => {
+      expect(ids.has(s)).toBe(true);
+      expect(column(table, 'level')[i]).toBe(levelOf.get(s));
+    });
+    // Segments agree with the class: A/B → key, C → developing, D → marginal.
+    const expected: Record<string, string> = { A: 'key', B: 'key', C: 'developing', D: 'marginal' };
+    column(table, 'class').forEach((c, i) => expect(column(table, 'level')[i]).toBe(expected[c]));
+  });
+
+  it('scores raw customers with --model, applying the RFM grid to the recency and frequency scores', () => {
+    const r = cvnet(['segment', f.raw, '--model', f.model, '--segments', 'rfm'], f.dir);
+    expect(r.code).toBe(0);
+    const table = (readCsvText(r.stdout));
+    expect(table[0]!.slice(0, 6)).toEqual(['id', 'C', 'band', 'K', 'class', 'strategy']);
+    expect(table[0]!.slice(-2)).toEqual(['segment', 'level']);
+    const classifiedK = column(readCsv(f.classified), 'K').map(Number);
+    column(table, 'K').forEach((k, i) => expect(Math.abs(Number(k) - classifiedK[i]!)).toBeLessThan(1e-12));
+    const champions = RFM_SEGMENTS.segments.find((s) => s.id === 'champions')!;
+    expect(champions).toBeDefined();
+    table.slice(1).forEach((row) => {
+      const R = Number(row[table[0]!.indexOf('recency')]);
+      const F = Number(row[table[0]!.indexOf('frequency')]);
+      const seg = row[table[0]!.indexOf('segment')];
+      if (R === 5 && F >= 4) expect(seg).toBe('champions');
+      if (R <= 2 && F <= 2) expect(seg).toBe('hibernating');
+    });
+  });
+
+  it('refuses a map that is not a partition, naming the overlap and the gap', () => {
+    const bad = join(f.dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({
+      name: 'bad', levels: [{ id: 'l', name: 'L' }],
+      segments: [
+        { id: 'top', name: 'Top', level: 'l', description: 'd', playbook: 'p', when: { class: ['A', 'B'] } },
+        { id: 'mid', name: 'Mid', level: 'l', description: 'd', playbook: 'p', when: { class: ['B', 'C'] } },
+      ],
+    }));
+    const r = cvnet(['segment', f.classified, '--segments', bad], f.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('overlap: "top" and "mid" all contain e.g. class = B');
+    expect(r.stderr).toContain('gap: no segment contains e.g. class = D');
+    const check = cvnet(['segment', '--check', '--segments', 'value17'], f.dir);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/3 level\(s\), 17 segment\(s\)/);
+    expect(check.stdout).toContain('Proven: every possible customer is in exactly one segment');
+  });
+
+  it('--pseudonymize: HMAC-SHA256 ids keyed by the environment, or a clear error without the key', () => {
+    const none = cvnet(['segment', f.classified, '--pseudonymize'], f.dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/CVNET_PSEUDONYM_KEY/);
+    const r = cvnet(['segment', f.classified, '--pseudonymize'], f.dir, { CVNET_PSEUDONYM_KEY: KEY });
+    expect(r.code).toBe(0);
+    const ids = column(readCsv(f.classified), 'id');
+    expect(column(readCsvText(r.stdout), 'id')).toEqual(ids.map((id) => createHmac('sha256', KEY).update(id).digest('hex')));
+    for (const id of ids) expect(r.stdout).not.toContain(`${id},`);
+  });
+});
+
+function readCsvText(text: string): string[][] {
+  const path = join(f.dir, `stdout-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(path, text);
+  return readCsv(path);
+}
+
+describe('cvnet migrate', () => {
+  let later: string;
+  beforeAll(() => {
+    // A later run: every 5th customer drops one class, one customer leaves, one arrives.
+    const t = readCsv(f.classified);
+    const [h, ...rows] = t;
+    const down: Record<string, string> = { A: 'B', B: 'C', C: 'D', D: 'D' };
+    const changed = rows.slice(1).map((r, i) => {
+      const x = [...r];
+      if (i % 5 === 0) x[h!.indexOf('class')] = down[x[h!.indexOf('class')]!]!;
+      return x;
+    });
+    const extra = [...rows[0]!];
+    extra[0] = 'NEW1';
+    later = join(f.dir, 'later.csv');
+    writeFileSync(later, stringify([h!, ...changed, extra]));
+  });
+
+  it('prints the class matrix and who moved down; --json has the same numbers; --out hides ids unless asked', () => {
+    const r = cvnet(['migrate', f.classified, later, '--out', join(f.dir, 'm.html')], f.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Class transitions (rows: before, columns: after):');
+    expect(r.stdout).toMatch(/1 new, 1 gone/);
+    const json = cvnet(['migrate', f.classified, later, '--json'], f.dir);
+    expect(json.code).toBe(0);
+    const m = JSON.parse(json.stdout).migration;
+    expect(m.customers).toMatchObject({ both: 199, entered: 1, left: 1 });
+    expect(m.classes.counts.flat().reduce((s: number, x: number) => s + x, 0)).toBe(199);
+    const rows = readCsv(f.classified).slice(2);
+    const expectedDown = rows.filter((r, i) => i % 5 === 0 && r[4] !== 'D').length;
+    expect(m.down).toBe(expectedDown);
+    expect(m.movedDown).toHaveLength(expectedDown);
+    const page = readFileSync(join(f.dir, 'm.html'), 'utf8');
+    expect(page).toContain('<svg');
+    expect(page).not.toContain(`>${m.movedDown[0].id}<`);
+    cvnet(['migrate', f.classified, later, '--out', join(f.dir, 'm2.html'), '--show-ids'], f.dir);
+    expect(readFileSync(join(f.dir, 'm2.html'), 'utf8')).toContain(`>${m.movedDown[0].id}<`);
+  });
+
+  it('--store keeps snapshots in DuckDB: history accumulates, identical runs are stored once', () => {
+    const store = join(f.dir, 'history.duckdb');
+    expect(cvnet(['migrate', f.classified, later, '--store', store], f.dir).code).toBe(0);
+    expect(cvnet(['migrate', f.classified, later, '--store', store], f.dir).code).toBe(0);
+    const list = JSON.parse(cvnet(['migrate', '--list', '--store', store, '--json'], f.dir).stdout).snapshots;
+    expect(list.map((s: { id: number; customers: number }) => [s.id, s.customers])).toEqual([[1, 200], [2, 200]]);
+    const fromStore = JSON.parse(cvnet(['migrate', '@previous', '@latest', '--store', store, '--json'], f.dir).stdout).migration;
+    const fromFiles = JSON.parse(cvnet(['migrate', f.classified, later, '--json'], f.dir).stdout).migration;
+    expect(fromStore).toEqual(fromFiles);
+    const bad = cvnet(['migrate', '@7', '@latest', '--store', store], f.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/@7: no such snapshot/);
+  });
+});
+
+describe('cvnet cluster', () => {
+  it('is deterministic per seed and writes one cluster per customer', () => {
+    const a = cvnet(['cluster', f.classified, '--k', '3', '--seed', '4', '--json', '--out', join(f.dir, 'c.csv')], f.dir);
+    expect(a.code).toBe(0);
+    const b = cvnet(['cluster', f.classified, '--k', '3', '--seed', '4', '--json'], f.dir);
+    expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout));
+    const result = JSON.parse(a.stdout);
+    expect(result.profiles.map((p: { size: number }) => p.size).reduce((s: number, x: number) => s + x, 0)).toBe(200);
+    const table = readCsv(join(f.dir, 'c.csv'));
+    expect(table[0]).toEqual(['id', 'class', 'K', 'cluster']);
+    expect(new Set(column(table, 'cluster'))).toEqual(new Set(['1', '2', '3']));
+    const text = cvnet(['cluster', f.classified, '--k', '3', '--seed', '4'], f.dir);
+    expect(text.stdout).toContain('adjusted Rand index vs classes');
+    expect(cvnet(['cluster', f.classified, '--k', '500'], f.dir).stderr).toMatch(/--k 500 is more than the 200 customers/);
+  });
+});
