@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Model } from '@cvnet/core';
+import { customerIssues, MAX_ISSUES } from './customers.js';
+
+/** Only the method's indicator system matters to the checks. */
+const model = {
+  method: {
+    system: {
+      version: 1,
+      idColumn: 'customer',
+      indicators: [
+        { id: 'tier', name: 'Tier', dimension: 'd', source: 'level', from: 'categorical', rule: { type: 'categorical', map: { gold: 5, silver: 3 }, default: null, missingScore: null } },
+        { id: 'recency', name: 'Recency', dimension: 'd', source: { days_since: 'last', asOf: '2024-01-31' }, from: 'cuts', rule: { type: 'cuts', cuts: [30, 90], scores: [5, 3, 1], missingScore: 1 } },
+        { id: 'spend', name: 'Spend', dimension: 'd', source: { sum: ['wine', 'meat'] }, from: 'quantile', rule: { type: 'cuts', cuts: [100], scores: [1, 5], missingScore: null } },
+        { id: 'rating', name: 'Rating', dimension: 'd', source: 'stars', from: 'likert', rule: { type: 'likert', missingScore: 3 } },
+      ],
+    },
+  },
+} as unknown as Model;
+
+const good = { customer: 'a', level: 'gold', last: '2024-01-02', wine: 10, meat: '20.5', stars: 4 };
+const at = (i: number) => ({ path: [i] });
+
+describe('customerIssues', () => {
+  it('accepts raw values each rule can score, empties where the rule has a missing score, and the "id" alias', () => {
+    expect(customerIssues(model, [good, { ...good, customer: 'b', last: '', stars: null }], at)).toEqual([]);
+    const { customer, ...rest } = good;
+    expect(customerIssues(model, [{ ...rest, id: customer }], at)).toEqual([]);
+  });
+
+  it('reports every bad raw value by pointer', () => {
+    const bad = { customer: 'b', level: 'bronze', last: '2024-02-30', wine: 'lots', meat: '', stars: 6 };
+    const later = { ...good, customer: 'c', last: '2024-03-01' };
+    expect(customerIssues(model, [good, bad, later, { ...good }], at)).toEqual([
+      { pointer: '#/1/level', detail: 'unknown value "bronze", expected one of "gold", "silver"' },
+      { pointer: '#/1/last', detail: 'expected a date as YYYY-MM-DD, got "2024-02-30"' },
+      { pointer: '#/1/wine', detail: 'expected a number, got "lots"' },
+      { pointer: '#/1/meat', detail: 'missing value; expected a number' },
+      { pointer: '#/1/stars', detail: 'out of range: expected an integer score 1–5, got 6' },
+      { pointer: '#/2/last', detail: "date 2024-03-01 is after the model's asOf date 2024-01-31" },
+      { pointer: '#/3/customer', detail: 'duplicate customer id "a" (first at #/0)' },
+    ]);
+  });
+
+  it('takes score fields named after the indicators when the raw fields are absent (decided on the first row)', () => {
+    const scores = { customer: 'a', tier: 5, recency: 3, spend: 1, rating: 2 };
+    expect(customerIssues(model, [scores], at)).toEqual([]);
+    expect(customerIssues(model, [scores, { ...scores, customer: 'b', recency: 0, spend: '' }], at)).toEqual([
+      { pointer: '#/1/recency', detail: 'out of range: expected an integer score 1–5, got 0' },
+      { pointer: '#/1/spend', detail: 'missing value; expected an integer score 1–5' },
+    ]);
+  });
+
+  it('names the fields an indicator lacks on the first row, with CSV lines', () => {
+    expect(customerIssues(model, [{ level: 'gold', wine: 1 }], (i) => ({ path: [i], line: i + 2 }))).toEqual([
+      { pointer: '#/0/customer', detail: 'missing the customer id field "customer"', line: 2 },
+      { pointer: '#/0/recency', detail: 'indicator "recency" needs field(s) "last" (raw value) or a score field "recency"; neither is given', line: 2 },
+      { pointer: '#/0/spend', detail: 'indicator "spend" needs field(s) "meat" (raw value) or a score field "spend"; neither is given', line: 2 },
+      { pointer: '#/0/rating', detail: 'indicator "rating" needs field(s) "stars" (raw value) or a score field "rating"; neither is given', line: 2 },
+    ]);
+  });
+
+  it(`stops at ${MAX_ISSUES} issues`, () => {
+    const rows = Array.from({ length: 600 }, (_, i) => ({ ...good, customer: `c${i}`, level: 'x', stars: 9 }));
+    expect(customerIssues(model, rows, at)).toHaveLength(MAX_ISSUES);
+  });
+});

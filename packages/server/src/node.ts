@@ -1,0 +1,129 @@
+/**
+ * The Node entry: the engine from @cvnet/core's Node loader, the model from a
+ * file (optionally watched), served by @hono/node-server, closed gracefully.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { serve } from '@hono/node-server';
+import { loadEngine, ModelError, type Engine } from '@cvnet/core';
+import { createApp, type AppOptions } from './app.js';
+import { jsonLogger, type Logger } from './log.js';
+import { loadModelState, ModelStore, type ModelState } from './model-state.js';
+import { watchFile } from './watch.js';
+
+export interface NodeServerOptions extends Pick<AppOptions, 'maxCustomers' | 'bodyLimit' | 'apiToken' | 'adminToken'> {
+  /** Model file written by `cvnet train` from a project config. */
+  modelPath: string;
+  /** 0 picks a free port. @default 8080 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Reload the model when its file changes (a bad file is logged and the old model kept). @default false */
+  watch?: boolean;
+  /** How long close() lets requests in flight finish before cutting their connections. @default 10000 */
+  drainMs?: number;
+  /** @default JSON lines on stdout */
+  log?: Logger;
+}
+
+export interface NodeServer {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  store: ModelStore;
+  /** Stops accepting connections, lets requests in flight finish (up to drainMs), then resolves. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads and checks a model file.
+ *
+ * @throws ModelError (ModelRejected for a file that is a model but fails its checks).
+ */
+export async function readModelState(engine: Engine, path: string): Promise<ModelState> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ModelError(error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return loadModelState(engine, json, path);
+}
+
+/** Reloads on change, one reload at a time; the last change always gets a reload. */
+function reloader(engine: Engine, path: string, store: ModelStore, log: Logger): () => void {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const reload = async (): Promise<void> => {
+    try {
+      const state = await readModelState(engine, path);
+      if (state.hash === store.current?.hash) return;
+      const previous = store.current?.hash;
+      store.replace(state);
+      log({ level: 'info', msg: 'model replaced', source: path, model: state.hash, previous });
+    } catch (error) {
+      log({ level: 'error', msg: 'model not replaced; still serving the previous one', source: path, error: (error as Error).message });
+    }
+  };
+  return () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await reload();
+      } while (again);
+      running = undefined;
+    })();
+  };
+}
+
+/**
+ * Loads the engine and the model, then listens.
+ *
+ * @throws ModelError for an unusable model file (before listening); the
+ *   listen error (e.g. EADDRINUSE) otherwise.
+ */
+export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const engine = await loadEngine();
+  const store = new ModelStore(await readModelState(engine, options.modelPath));
+  const log = options.log ?? jsonLogger((line) => process.stdout.write(`${line}\n`));
+  const app = createApp({
+    engine, store, log,
+    ...(options.maxCustomers === undefined ? {} : { maxCustomers: options.maxCustomers }),
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.apiToken === undefined ? {} : { apiToken: options.apiToken }),
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+  });
+  const host = options.host ?? '127.0.0.1';
+  const server = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const stopWatching = options.watch ? watchFile(options.modelPath, reloader(engine, options.modelPath, store, log)) : undefined;
+
+  const drainMs = options.drainMs ?? 10_000;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      stopWatching?.();
+      // close() stops accepting and drops the keep-alive sockets idle right now; a
+      // socket busy with a request turns idle after its response, so keep sweeping.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(timer);
+        resolve();
+      });
+    }));
+  return { url, store, close };
+}

@@ -1,0 +1,245 @@
+/**
+ * One contract, two hosts: the same requests go to the Node server (`cvnet
+ * serve`) and to the worker in workerd (`wrangler dev`); each answer is
+ * checked, and the two hosts' answers must be identical byte for byte.
+ */
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, scoreWithModel, SURVEY_INDICATORS, type ScoredBatch } from '../../packages/core/src/index.node.js';
+import { ADMIN_TOKEN, API_TOKEN, customer, makeFixture, removeFixtures, requireBuild, startNode, startWorkerd, type Fixture, type Running } from './helpers.js';
+
+const indicators = [...SURVEY_INDICATORS];
+const auth = { Authorization: `Bearer ${API_TOKEN}` };
+const json = { ...auth, 'Content-Type': 'application/json' };
+
+let fixture: Fixture;
+let other: Fixture;
+let expected: ScoredBatch;
+const hosts: Record<'node' | 'workerd', Running | undefined> = { node: undefined, workerd: undefined };
+/** Every answer by host and case, for the cross-host comparison. */
+const answers: Record<string, Map<string, string>> = { node: new Map(), workerd: new Map() };
+
+beforeAll(async () => {
+  requireBuild();
+  [fixture, other] = await Promise.all([makeFixture(40, 1), makeFixture(40, 2)]);
+  expected = scoreWithModel(await loadEngine(), fixture.model, fixture.rows);
+  const env = { CVNET_API_TOKEN: API_TOKEN, CVNET_ADMIN_TOKEN: ADMIN_TOKEN };
+  [hosts.node, hosts.workerd] = await Promise.all([startNode(fixture.modelPath, [], env), startWorkerd(fixture.modelText, env)]);
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(hosts).map((h) => h?.stop()));
+  removeFixtures(fixture, other);
+});
+
+interface Answer {
+  status: number;
+  type: string;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/** The result the API should give for a scored customer. */
+const resultOf = (i: number) => {
+  const c = expected.customers[i]!;
+  return { id: c.id, K: c.K, class: c.class, strategy: c.strategy, band: c.band, C: c.C, scores: Object.fromEntries(indicators.map((id, j) => [id, c.scores[j]])) };
+};
+
+describe.each(['node', 'workerd'] as const)('%s', (name) => {
+  /** Sends a request with a fixed request id (so both hosts answer alike) and records the answer. */
+  async function call(label: string, path: string, init: RequestInit = {}): Promise<Answer> {
+    const host = hosts[name]!;
+    const response = await fetch(host.url + path, {
+      ...init,
+      headers: { 'X-Request-Id': label, ...(init.headers as Record<string, string>) },
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    answers[name]!.set(label, `${response.status} ${type}\n${text}`);
+    expect(response.headers.get('x-request-id')).toBe(label);
+    return { status: response.status, type, headers: response.headers, text, body: type.includes('json') ? JSON.parse(text) : undefined };
+  }
+
+  function expectProblem(answer: Answer, status: number, type: string): void {
+    expect(answer.status, answer.text).toBe(status);
+    expect(answer.type).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ status, type: `/docs#problem-${type}`, title: expect.any(String), detail: expect.any(String) });
+    expect(answer.text).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  /** The server still answers correctly after a bad request. */
+  async function stillScores(label: string): Promise<void> {
+    const answer = await call(label, '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[0]) });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(resultOf(0));
+  }
+
+  it('is alive and ready with the model', async () => {
+    expect((await call('healthz', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await call('readyz', '/readyz')).body).toEqual({ status: 'ready', model: sha256(fixture.modelText) });
+  });
+
+  it('describes the model', async () => {
+    const answer = await call('model', '/v1/model', { headers: auth });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('etag')).toBe(`"${sha256(fixture.modelText)}"`);
+    const method = fixture.model.method!;
+    expect(answer.body).toMatchObject({
+      hash: sha256(fixture.modelText), format: 'cvnet-model', version: 1, idColumn: 'id',
+      thresholds: method.thresholds, strategies: method.strategies, currentValue: method.currentValue,
+      network: { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] },
+      training: { epochs: fixture.model.training!.epochs, stop: fixture.model.training!.stop },
+    });
+    expect(answer.body.indicators.map((i: { id: string }) => i.id)).toEqual(indicators);
+    expect(answer.body.indicators[0].weight).toBe(method.weights.profile);
+    const unchanged = await call('model-304', '/v1/model', { headers: { ...auth, 'If-None-Match': answer.headers.get('etag')! } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+  });
+
+  it('scores one customer, and a batch in input order, equal to scoreWithModel', async () => {
+    const one = await call('score-one', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[5]) });
+    expect(one.status).toBe(200);
+    expect(one.headers.get('x-cvnet-model')).toBe(sha256(fixture.modelText));
+    expect(one.body).toEqual(resultOf(5));
+    const reversed = [...fixture.rows].reverse();
+    const all = await call('score-all', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(reversed) });
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual(expected.customers.map((_, i) => resultOf(i)).reverse());
+    // Several classes occur, so the comparison covers more than one branch.
+    expect(new Set(all.body.map((c: { class: string }) => c.class)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers CSV with CSV in the columns of cvnet classify, which is valid input again', async () => {
+    const { readFileSync } = await import('node:fs');
+    const answer = await call('score-csv', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/csv' }, body: readFileSync(fixture.csvPath, 'utf8') });
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe('text/csv; charset=utf-8');
+    const [header, ...rows] = parse(answer.text) as string[][];
+    expect(header).toEqual(['id', 'C', 'band', 'K', 'class', 'strategy', ...indicators]);
+    expect(rows).toEqual(expected.customers.map((c) => [c.id, String(c.C), String(c.band), String(c.K), c.class, c.strategy, ...c.scores.map(String)]));
+    // A row of that output, as JSON (all text), scores the same.
+    const again = Object.fromEntries(header!.map((h, j) => [h, rows[7]![j]!]));
+    const rescored = await call('score-classified-row', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(again) });
+    expect(rescored.body).toEqual(resultOf(7));
+    // The whole output as CSV again (quoted strategies with commas, CRLF line ends): the same answer.
+    const roundTrip = await call('score-csv-again', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/csv; charset=utf-8' }, body: answer.text.replaceAll('\n', '\r\n') });
+    expect(roundTrip.status, roundTrip.text).toBe(200);
+    expect(roundTrip.text).toBe(answer.text);
+  });
+
+  it('refuses malformed JSON, wrong types, NaN/Infinity and missing fields with every bad value', async () => {
+    expectProblem(await call('malformed', '/v1/score', { method: 'POST', headers: json, body: '[{"id": "a",' }), 400, 'malformed-body');
+    expectProblem(await call('nan-literal', '/v1/score', { method: 'POST', headers: json, body: '{"id": "a", "profile": NaN}' }), 400, 'malformed-body');
+
+    const bad = [
+      { ...customer('a', 3, indicators), profile: 'abc', visits: true, time_online: [3] },
+      { ...customer('b', 3, indicators), recency: 7, frequency: 0, monetary: 2.5 },
+    ];
+    const types = await call('wrong-types', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(bad) });
+    expectProblem(types, 422, 'invalid-values');
+    const byPointer = Object.fromEntries(types.body.errors.map((e: { pointer: string; detail: string }) => [e.pointer, e.detail]));
+    expect(Object.keys(byPointer).sort()).toEqual(['#/0/profile', '#/0/time_online', '#/0/visits', '#/1/frequency', '#/1/monetary', '#/1/recency']);
+    expect(byPointer['#/0/profile']).toMatch(/expected an integer score 1–5, got "abc"/);
+    expect(byPointer['#/1/recency']).toMatch(/out of range/);
+
+    // 1e999 is valid JSON that parses to Infinity.
+    const infinite = await call('infinity', '/v1/score', { method: 'POST', headers: json, body: `{"id":"a","profile":1e999,${indicators.slice(1).map((i) => `"${i}":3`).join(',')}}` });
+    expectProblem(infinite, 422, 'invalid-values');
+    expect(infinite.body.errors).toEqual([{ pointer: '#/profile', detail: expect.stringMatching(/finite number/) }]);
+
+    const missing = await call('missing', '/v1/score', {
+      method: 'POST', headers: json,
+      body: JSON.stringify([{ id: 'a', profile: 3 }]),
+    });
+    expectProblem(missing, 422, 'invalid-values');
+    expect(missing.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(indicators.slice(1).map((i) => `#/0/${i}`));
+
+    const later = customer('b', 3, indicators);
+    delete later.rating;
+    const gap = await call('missing-later', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify([customer('a', 3, indicators), later, { ...customer('a', 3, indicators) }]) });
+    expect(gap.body.errors).toEqual([
+      { pointer: '#/1/rating', detail: 'missing value; expected an integer score 1–5' },
+      { pointer: '#/2/id', detail: 'duplicate customer id "a" (first at #/0)' },
+    ]);
+    await stillScores('after-bad-values');
+  });
+
+  it('refuses bodies past the limits: 50 MB and 10 001 customers (413), and unknown media types (415)', async () => {
+    const huge = new Uint8Array(50 * 1024 * 1024).fill(0x20);
+    expectProblem(await call('huge', '/v1/score', { method: 'POST', headers: json, body: huge }), 413, 'body-too-large');
+    const many = Array.from({ length: 10_001 }, (_, i) => customer(`c${i}`, 3, indicators));
+    const tooMany = await call('too-many', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(many) });
+    expectProblem(tooMany, 413, 'too-many-customers');
+    const exactly = await call('limit', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(many.slice(0, 10_000)) });
+    expect(exactly.status).toBe(200);
+    expect(exactly.body).toHaveLength(10_000);
+    const form = await call('form', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    expectProblem(form, 415, 'unsupported-media-type');
+    expect(form.headers.get('accept')).toBe('application/json, text/csv');
+    await stillScores('after-limits');
+  });
+
+  it('answers unknown routes and wrong tokens with problems', async () => {
+    expectProblem(await call('unknown-route', '/v2/score', { method: 'POST', headers: json, body: '{}' }), 404, 'not-found');
+    expectProblem(await call('wrong-method', '/v1/score'), 404, 'not-found');
+    const noToken = await call('no-token', '/v1/score', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expectProblem(noToken, 401, 'unauthorized');
+    expect(noToken.headers.get('www-authenticate')).toBe('Bearer realm="cvnet"');
+    const wrong = await call('wrong-token', '/v1/score', { method: 'POST', headers: { ...json, Authorization: `Bearer ${API_TOKEN}x` }, body: '{}' });
+    expectProblem(wrong, 401, 'unauthorized');
+    expect(wrong.headers.get('www-authenticate')).toContain('invalid_token');
+    // The admin token is not the API token.
+    expectProblem(await call('admin-as-api', '/v1/model', { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }), 401, 'unauthorized');
+    await stillScores('after-tokens');
+  });
+
+  it('replaces the model with PUT /v1/model only with the admin token, after checking it', async () => {
+    const put = (label: string, body: string, token = ADMIN_TOKEN) =>
+      call(label, '/v1/model', { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body });
+    expectProblem(await put('put-api-token', other.modelText, API_TOKEN), 401, 'unauthorized');
+    const broken = JSON.parse(fixture.modelText);
+    broken.layers[0].biases[2] = 'x';
+    broken.inputs.min = 'y';
+    const rejected = await put('put-invalid', JSON.stringify(broken));
+    expectProblem(rejected, 422, 'invalid-model');
+    expect(rejected.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/layers/0/biases/2', '#/inputs/min']);
+    expect((await call('still-old', '/readyz')).body.model).toBe(sha256(fixture.modelText));
+
+    const swapped = await put('put-other', other.modelText);
+    expect(swapped.status).toBe(200);
+    expect(swapped.body.hash).toBe(sha256(other.modelText));
+    const rescored = await call('score-other', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[5]) });
+    const otherK = scoreWithModel(await loadEngine(), other.model, [fixture.rows[5]!]).customers[0]!.K;
+    expect(rescored.body.K).toBe(otherK);
+    expect(otherK).not.toBe(resultOf(5).K);
+    expect((await put('put-back', fixture.modelText)).status).toBe(200);
+    await stillScores('after-put');
+  });
+
+  it('publishes an OpenAPI 3.1 document and a docs page', async () => {
+    const doc = (await call('openapi', '/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths['/v1/score'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
+    expect(doc.paths['/v1/model'].put).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CustomerInput', 'ScoredCustomer', 'Problem', 'ModelInfo']));
+    expect(JSON.stringify(doc.components.schemas.ScoreRequest)).toContain('"maxItems":10000');
+    const page = await call('docs', '/docs');
+    expect(page.type).toContain('text/html');
+    expect(page.text).toContain('id="problem-invalid-values"');
+    expect(page.text).toContain('POST /v1/score');
+  });
+});
+
+describe('node and workerd', () => {
+  it('gave the same answers to the same requests, to the last digit', () => {
+    expect(answers.node!.size).toBeGreaterThan(30);
+    expect(answers.workerd!.size).toBe(answers.node!.size);
+    for (const [label, answer] of answers.node!) expect(answers.workerd!.get(label), label).toBe(answer);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Node-only behaviour of `cvnet serve`: requests in flight finish on the model
+ * they started with when PUT /v1/model or --watch swaps it, SIGTERM drains and
+ * exits 0, bad start-up input fails with one line and exit 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, cliBin, makeFixture, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
+
+const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+let a: Fixture;
+let b: Fixture;
+const running: Running[] = [];
+
+beforeAll(async () => {
+  requireBuild();
+  [a, b] = await Promise.all([makeFixture(30, 1), makeFixture(30, 2)]);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+  removeFixtures(a, b);
+});
+
+/**
+ * Starts POST /v1/score with a body that is sent in two parts: the request is
+ * in flight (headers read, model taken) until `finish()` sends the rest.
+ */
+function slowScore(url: string, row: Record<string, string | number>): { finish: () => void; response: Promise<Response> } {
+  const text = JSON.stringify(row);
+  const encoder = new TextEncoder();
+  let finish!: () => void;
+  const rest = new Promise<void>((resolve) => (finish = resolve));
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(encoder.encode(text.slice(0, 10)));
+      await rest;
+      controller.enqueue(encoder.encode(text.slice(10)));
+      controller.close();
+    },
+  });
+  const response = fetch(`${url}/v1/score`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half', signal: AbortSignal.timeout(30_000),
+  } as RequestInit);
+  return { finish, response };
+}
+
+/** Polls until `check` passes (bounded). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const readyHash = async (url: string): Promise<string> => ((await (await fetch(`${url}/readyz`)).json()) as { model: string }).model;
+
+describe('cvnet serve on Node', () => {
+  it('finishes a request in flight on the old model when PUT /v1/model swaps it', async () => {
+    const server = await startNode(a.modelPath, [], { CVNET_ADMIN_TOKEN: ADMIN_TOKEN });
+    running.push(server);
+    const slow = slowScore(server.url, a.rows[0]!);
+    await new Promise((r) => setTimeout(r, 200)); // the request has reached the handler
+    const put = await fetch(`${server.url}/v1/model`, {
+      method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` }, body: b.modelText,
+    });
+    expect(put.status).toBe(200);
+    expect(await readyHash(server.url)).toBe(sha256(b.modelText));
+    slow.finish();
+    const response = await slow.response;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-cvnet-model')).toBe(sha256(a.modelText));
+    const fresh = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a.rows[0]) });
+    expect(fresh.headers.get('x-cvnet-model')).toBe(sha256(b.modelText));
+  });
+
+  it('--watch swaps in a rewritten model file and keeps the old one when the new file is bad', async () => {
+    const path = join(a.dir, 'watched.json');
+    writeFileSync(path, a.modelText);
+    const server = await startNode(path, ['--watch']);
+    running.push(server);
+    // Started without CVNET_ADMIN_TOKEN: model replacement over HTTP is off.
+    const put = await fetch(`${server.url}/v1/model`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: b.modelText });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET');
+    writeFileSync(`${path}.tmp`, '{"format": "cvnet-model", "version": 1}');
+    renameSync(`${path}.tmp`, path);
+    await eventually(async () => server.output().includes('model not replaced'));
+    expect(await readyHash(server.url)).toBe(sha256(a.modelText));
+    writeFileSync(`${path}.tmp`, b.modelText);
+    renameSync(`${path}.tmp`, path); // as cvnet train writes: temp file, then rename
+    await eventually(async () => (await readyHash(server.url)) === sha256(b.modelText));
+    expect(server.output()).toContain('"msg":"model replaced"');
+  });
+
+  it('drains on SIGTERM: the request in flight is answered, new connections are refused, exit 0', async () => {
+    const server = await startNode(a.modelPath);
+    running.push(server);
+    const slow = slowScore(server.url, a.rows[3]!);
+    await new Promise((r) => setTimeout(r, 200));
+    server.child.kill('SIGTERM');
+    await eventually(async () => server.output().includes('shutting down'));
+    await expect(fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
+    slow.finish();
+    const response = await slow.response;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { id: string }).id).toBe(a.rows[3]!.id);
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
+    expect(await server.exited).toBe(0);
+    clearTimeout(timer);
+  });
+
+  it('refuses a bad model file or a short token at start-up with one line and exit 2', () => {
+    const bad = join(a.dir, 'bad.json');
+    writeFileSync(bad, '{"format": "cvnet-model", "version": 1, "layers": []}');
+    const run = spawnSync(process.execPath, [cliBin, 'serve', '--model', bad, '--port', '0'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`${bad}: layers: `);
+    const short = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', '0'], {
+      cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, CVNET_API_TOKEN: 'short' },
+    });
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain('CVNET_API_TOKEN is shorter than 16 characters');
+  });
+});
