@@ -166,10 +166,12 @@ const Big = reinterpret<f64>(0x4080000000000000);
     f64x2.add(x, f64x2.mul(kd, f64x2.splat(NegLn2hiN))),
     f64x2.mul(kd, f64x2.splat(NegLn2loN)),
   );
-  const k0 = <usize>(i64x2.extract_lane(ki, 0) & 127) << 4;
-  const k1 = <usize>(i64x2.extract_lane(ki, 1) & 127) << 4;
-  const tail = i64x2.replace_lane(i64x2.splat(load<i64>(TAB + k0)), 1, load<i64>(TAB + k1));
-  const sbase = i64x2.replace_lane(i64x2.splat(load<i64>(TAB + k0, 8)), 1, load<i64>(TAB + k1, 8));
+  // Each table entry is one 16-byte (tail, scale) pair: load both lanes'
+  // entries whole and regroup them into a tail vector and a scale vector.
+  const e0 = v128.load(TAB + (<usize>(i64x2.extract_lane(ki, 0) & 127) << 4));
+  const e1 = v128.load(TAB + (<usize>(i64x2.extract_lane(ki, 1) & 127) << 4));
+  const tail = v128.shuffle<i64>(e0, e1, 0, 2);
+  const sbase = v128.shuffle<i64>(e0, e1, 1, 3);
   const sbits = i64x2.add(sbase, i64x2.shl(ki, 45));
   const r2 = f64x2.mul(r, r);
   // tail + r + r2*(C2 + r*C3) + r2*r2*(C4 + r*C5), left to right as in exp_lut.

@@ -8,7 +8,7 @@ import {
 
 /** Host callback; a nonzero return cancels training. */
 @external("env", "progress")
-declare function progress(epoch: i32, perf: f64, lr: f64, grad: f64, vperf: f64): i32;
+declare function progress(epoch: i32, perf: f64, lr: f64, grad: f64, vperf: f64, tperf: f64): i32;
 
 /**
  * Remote training set (threads): the host evaluates Σe² at params over all
@@ -60,10 +60,11 @@ function norm(v: usize, len: i32): f64 {
  * - shape: i32 [inputs, layers, sizes..., transfers...]
  * - params: f64, read as the initial network, overwritten with the best one
  * - inputs/targets: f64 sample-major n×R / n×O; vInputs/vTargets likewise for
- *   vn validation samples (vn = 0: no validation)
+ *   vn validation samples (vn = 0: no validation), tInputs/tTargets for tn
+ *   test samples (tn = 0: no test set)
  * - options: f64 [epochs, goal, lr, lrInc, lrDec, maxPerfInc, mc, minGrad, maxFail]
- * - history: f64 4×(epochs+1), planar: perf, lr, gradient norm, vperf (NaN
- *   without validation)
+ * - history: f64 5×(epochs+1), planar: perf, lr, gradient norm, vperf (NaN
+ *   without validation), tperf (NaN without a test set)
  * - result: i32 [stop code, epochs run, best epoch]
  * - mode: kernel mode (MODE_* in network.ts); remote ≠ 0: the training set
  *   (n samples) is evaluated by the host, inputs/targets are unused
@@ -72,6 +73,7 @@ function norm(v: usize, len: i32): f64 {
 export function train(
   shape: usize, params: usize, inputs: usize, targets: usize, n: i32,
   vInputs: usize, vTargets: usize, vn: i32,
+  tInputs: usize, tTargets: usize, tn: i32,
   options: usize, progressEvery: i32, history: usize, result: usize,
   mode: i32, remote: i32,
 ): void {
@@ -93,8 +95,13 @@ export function train(
   trainSet = remote != 0 ? null : batchOpen(inputs, targets, n, mode);
   const hasVal = vn > 0;
   const vset = hasVal ? batchOpen(vInputs, vTargets, vn, mode) : changetype<Batch>(0);
+  // The test set is only ever measured (MATLAB's tr.tperf): it never
+  // influences a step, the stopping rules or the choice of the best network.
+  const hasTest = tn > 0;
+  const tset = hasTest ? batchOpen(tInputs, tTargets, tn, mode) : changetype<Batch>(0);
   const M = <f64>O * <f64>n;
   const vM = <f64>O * <f64>vn;
+  const tM = <f64>O * <f64>tn;
 
   // X is the current network, X2 the trial; the caller's params buffer holds
   // the best network seen so far.
@@ -107,6 +114,7 @@ export function train(
   let perf = sseAt(X) / M;
   gradientAt(X, M, g);
   let vperf = hasVal ? batchForward(vset, X) / vM : NaN;
+  let tperf = hasTest ? batchForward(tset, X) / tM : NaN;
   for (let k = 0; k < P; k++) store<f64>(at(dX, k), lr * load<f64>(at(g, k)));
   let bestPerf = perf;
   let bestVperf = vperf;
@@ -126,8 +134,9 @@ export function train(
     store<f64>(at(history, E1 + epoch), lr);
     store<f64>(at(history, 2 * E1 + epoch), gradNorm);
     store<f64>(at(history, 3 * E1 + epoch), vperf);
+    store<f64>(at(history, 4 * E1 + epoch), tperf);
     if (progressEvery > 0 && (stop >= 0 || epoch % progressEvery == 0)) {
-      if (progress(epoch, perf, lr, gradNorm, vperf) != 0 && stop < 0) stop = STOP_CANCELLED;
+      if (progress(epoch, perf, lr, gradNorm, vperf, tperf) != 0 && stop < 0) stop = STOP_CANCELLED;
     }
     if (stop >= 0) break;
 
@@ -150,8 +159,10 @@ export function train(
       X2 = tmp;
       perf = perf2;
       gradientAt(X, M, g);
-      // After a reject X is unchanged, so vperf is too: only recompute here.
+      // After a reject X is unchanged, so vperf and tperf are too: only
+      // recompute here.
       if (hasVal) vperf = batchForward(vset, X) / vM;
+      if (hasTest) tperf = batchForward(tset, X) / tM;
     }
 
     if (hasVal) {
@@ -183,5 +194,6 @@ export function train(
   if (b != null) batchClose(b);
   trainSet = null;
   if (hasVal) batchClose(vset);
+  if (hasTest) batchClose(tset);
   releaseNetwork();
 }

@@ -68,10 +68,14 @@ export function trainCustomerValue(engine: Engine, config: ProjectConfig, rows: 
   const params = resolveTraingdxParams(trainingParams);
   const network = createNetwork(shape, { seed: config.seed });
 
+  // The test part is measured every epoch (history.tperf) but never trained on.
+  const testSet = test.length > 0
+    ? { test: { samples: test.length, inputs: rowsOf(normalised, n, test), targets: rowsOf(targets, 1, test) } }
+    : {};
   const result = engine.train(
     network,
     { samples: train.length, inputs: rowsOf(normalised, n, train), targets: rowsOf(targets, 1, train) },
-    { params, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }) },
+    { params, ...testSet, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }) },
   );
   const k = engine.forward(result.network, normalised, rows.length);
   const evaluation = evaluate(test.map((r) => target.values[r]!), test.map((r) => k[r]!), config.thresholds);

@@ -97,12 +97,22 @@ describe('model file', () => {
       [(m) => (m.inputs.names[2] = 'R'), 'inputs.names lists "R" twice'],
       [(m) => m.outputs.names.push('K2'), 'outputs.names has 2 names, expected 1 (one per neuron of the last layer)'],
       [(m) => m.training.history.lr.pop(), 'training.history.lr has 2 values, expected 3 (epochs + 1)'],
+      [(m) => (m.training.history.tperf = [0.4, 0.3]), 'training.history.tperf has 2 values, expected 3 (epochs + 1)'],
     ];
     for (const [breakIt, message] of cases) {
       const json = mutable(sampleModel(net));
       breakIt(json);
       expect(() => parseModel(json, 'model.json')).toThrow(new ModelError(`model.json: ${message}`));
     }
+  });
+
+  it('reads training histories with and without tperf (optional in version 1)', () => {
+    const without = mutable(sampleModel(net));
+    expect(without.training.history).not.toHaveProperty('tperf');
+    expect(parseModel(without).training?.history.tperf).toBeUndefined();
+    const withTperf = { ...without, training: { ...without.training, history: { ...without.training.history, tperf: [0.5, 0.4, 0.35] } } };
+    const parsed = parseModelText(serializeModel(parseModel(withTperf)));
+    expect(parsed.training?.history.tperf).toEqual([0.5, 0.4, 0.35]);
   });
 
   it('refuses to build a model whose metadata does not fit the network', () => {

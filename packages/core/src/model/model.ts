@@ -78,6 +78,8 @@ export function trainingRecord(
       lr: [...result.history.lr],
       gradient: [...result.history.gradient],
       vperf: [...result.history.vperf],
+      // Written only when measured, so files without a test set stay as before.
+      ...(result.history.tperf.length > 0 ? { tperf: [...result.history.tperf] } : {}),
     },
   };
 }
@@ -200,6 +202,8 @@ function shapeProblem(model: Model): string | undefined {
     }
     const vperf = training.history.vperf.length;
     if (vperf !== 0 && vperf !== length) return `training.history.vperf has ${vperf} values, expected 0 or ${length}`;
+    const tperf = training.history.tperf?.length;
+    if (tperf !== undefined && tperf !== length) return `training.history.tperf has ${tperf} values, expected ${length} (epochs + 1)`;
     if (training.bestEpoch > training.epochs) {
       return `training.bestEpoch (${training.bestEpoch}) is after the last epoch (${training.epochs})`;
     }

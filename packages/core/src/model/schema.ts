@@ -43,6 +43,8 @@ export const trainingSchema = z
         lr: z.array(finite),
         gradient: z.array(finite),
         vperf: z.array(finite),
+        /** Test-set MSE per epoch; optional so version-1 files written before it existed stay valid. */
+        tperf: z.array(finite).optional().describe('test-set MSE per epoch, recorded only (MATLAB tr.tperf)'),
       })
       .strict(),
   })

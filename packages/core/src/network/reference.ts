@@ -129,6 +129,8 @@ export function referenceTrain(net: Network, data: Dataset, options: TrainOption
   const p = resolveTraingdxParams(options.params);
   const validation = options.validation;
   if (validation) validateDataset(validation, net, 'validation');
+  const test = options.test;
+  if (test) validateDataset(test, net, 'test');
   const every = resolveProgressEvery(options.progressEvery, options.onProgress !== undefined);
 
   let X = Float64Array.from(net.params);
@@ -142,7 +144,7 @@ export function referenceTrain(net: Network, data: Dataset, options: TrainOption
   let bestVperf = vperf;
   let bestEpoch = 0;
   let valFail = 0;
-  const history: TrainingHistory = { perf: [], lr: [], gradient: [], vperf: [] };
+  const history: TrainingHistory = { perf: [], lr: [], gradient: [], vperf: [], tperf: [] };
   let stop: StopReason | undefined;
   let epoch = 0;
 
@@ -157,8 +159,13 @@ export function referenceTrain(net: Network, data: Dataset, options: TrainOption
     history.lr.push(lr);
     history.gradient.push(gradNorm);
     if (validation) history.vperf.push(vperf);
+    // Measured afresh at the current network every epoch, used for nothing else.
+    const tperf = test ? mse(net, X, test) : undefined;
+    if (tperf !== undefined) history.tperf.push(tperf);
     if (options.onProgress && every > 0 && (stop !== undefined || epoch % every === 0)) {
-      const goOn = options.onProgress({ epoch, perf, lr, gradient: gradNorm, vperf: validation ? vperf : undefined });
+      const goOn = options.onProgress({
+        epoch, perf, lr, gradient: gradNorm, vperf: validation ? vperf : undefined, ...(tperf === undefined ? {} : { tperf }),
+      });
       if (goOn === false && stop === undefined) stop = 'cancelled';
     }
     if (stop !== undefined) break;

@@ -7,7 +7,7 @@ import { loadEngine } from '../wasm/node.js';
 import { parameterCount } from './options.js';
 import { createPrng } from './prng.js';
 import { referenceEngine } from './reference.js';
-import type { Dataset, Engine, Network, NetworkShape } from './types.js';
+import type { Dataset, Engine, Network, NetworkShape, TrainingResult } from './types.js';
 
 function randomCase(seed: number, shape: NetworkShape, samples: number, scale = 1): { net: Network; data: Dataset } {
   const rng = createPrng(seed);
@@ -170,6 +170,69 @@ describe.each(engines)('%s engine', (_name, engine) => {
       // The last maxFail epochs each failed to improve.
       const tail = result.history.vperf.slice(-3);
       expect(tail.every((v) => v > min)).toBe(true);
+    });
+
+    describe('test set (tperf)', () => {
+      const { net, data } = randomCase(12, shape, 40, 2);
+      const validation = randomCase(13, shape, 25).data;
+      const test = randomCase(14, shape, 31).data;
+      const p = { epochs: 150, lr: 1 };
+
+      it('records the training set\'s own perf when the test set is the training set', () => {
+        // Same data, same network at every index: tperf must equal perf bit for bit.
+        const result = engine().train(net, data, { test: data, params: p });
+        expect(result.history.tperf).toEqual(result.history.perf);
+        expect(result.history.lr.some((lr, e) => e > 0 && lr < result.history.lr[e - 1]!)).toBe(true); // rejects happened
+      });
+
+      it.each([['without', undefined], ['with', validation]] as const)(
+        'tperf at 0 and at bestEpoch is the MSE of that network on the test set (%s validation)',
+        (_label, v) => {
+          const result = engine().train(net, data, { test, ...(v ? { validation: v } : {}), params: p });
+          expect(result.history.tperf).toHaveLength(result.epochs + 1);
+          expect(result.bestEpoch).toBeGreaterThan(0);
+          expect(result.history.tperf[0]).toBe(engine().perfGradient(net, test).perf);
+          expect(result.history.tperf[result.bestEpoch]).toBe(engine().perfGradient(result.network, test).perf);
+          // A rejected step keeps the network, so tperf repeats; accepted ones move it.
+          let moved = 0;
+          for (let e = 0; e < result.epochs; e++) {
+            if (result.history.perf[e + 1] === result.history.perf[e]) expect(result.history.tperf[e + 1]).toBe(result.history.tperf[e]);
+            else if (result.history.tperf[e + 1] !== result.history.tperf[e]) moved++;
+          }
+          expect(moved).toBeGreaterThan(0);
+        },
+      );
+
+      it('changes nothing else: runs with and without a test set agree bit for bit', () => {
+        const params = { ...p, maxFail: 10 };
+        const withTest = engine().train(net, data, { validation, test, params });
+        const run = (t: Dataset | undefined): { result: TrainingResult; seen: unknown[] } => {
+          const seen: unknown[] = [];
+          const result = engine().train(net, data, {
+            validation, ...(t ? { test: t } : {}), params, progressEvery: 7,
+            onProgress: ({ tperf, ...rest }) => {
+              expect(tperf).toBe(t ? withTest.history.tperf[rest.epoch] : undefined);
+              seen.push(rest);
+            },
+          });
+          return { result, seen };
+        };
+        const a = run(test);
+        const b = run(undefined);
+        expect(a.result.history.tperf).toEqual(withTest.history.tperf);
+        expect(b.result.history.tperf).toEqual([]);
+        const { tperf: _a, ...historyA } = a.result.history;
+        const { tperf: _b, ...historyB } = b.result.history;
+        expect(historyA).toEqual(historyB);
+        for (const key of ['stop', 'epochs', 'bestEpoch'] as const) expect(a.result[key]).toBe(b.result[key]);
+        expect(Buffer.from(a.result.network.params.buffer)).toEqual(Buffer.from(b.result.network.params.buffer));
+        expect(a.seen).toEqual(b.seen);
+        expect(a.seen.length).toBeGreaterThan(2);
+      });
+
+      it('rejects a test set of the wrong shape', () => {
+        expect(() => engine().train(net, data, { test: { ...test, samples: 30 } })).toThrow(/test\.inputs/);
+      });
     });
 
     it('cancels from the progress callback and reports every n epochs and at the end', () => {

@@ -70,6 +70,12 @@ export interface TrainingHistory {
   gradient: number[];
   /** Validation MSE (empty without a validation set). */
   vperf: number[];
+  /**
+   * Test-set MSE of the same network as `perf` at that index (empty without
+   * a test set): MATLAB's tr.tperf, recorded only, never used for stopping
+   * or for choosing the best network.
+   */
+  tperf: number[];
 }
 
 export interface TrainingResult {
@@ -90,6 +96,8 @@ export interface ProgressEvent {
   lr: number;
   gradient: number;
   vperf: number | undefined;
+  /** Test-set MSE, when training was given a test set. */
+  tperf?: number;
 }
 export type ProgressCallback = (event: ProgressEvent) => boolean | void;
 
@@ -113,6 +121,12 @@ export interface TrainOptions {
   params?: Partial<TraingdxParams>;
   /** Validation set for early stopping (traingdx's max_fail rule). */
   validation?: Dataset;
+  /**
+   * Test set, only measured: its MSE is recorded every epoch in
+   * `history.tperf` (MATLAB's tr.tperf) and never affects training.
+   * @default none (history.tperf is empty)
+   */
+  test?: Dataset;
   /** Progress listener; return `false` to cancel. */
   onProgress?: ProgressCallback;
   /**

@@ -44,7 +44,7 @@ function expectSameRun(w: TrainingResult, r: TrainingResult): void {
   expect(w.stop).toBe(r.stop);
   expect(w.epochs).toBe(r.epochs);
   expect(w.bestEpoch).toBe(r.bestEpoch);
-  for (const key of ['perf', 'lr', 'gradient', 'vperf'] as const) {
+  for (const key of ['perf', 'lr', 'gradient', 'vperf', 'tperf'] as const) {
     expect(w.history[key]).toHaveLength(r.history[key].length);
     expect(relErr(w.history[key], r.history[key])).toBeLessThan(1e-12);
   }
@@ -87,6 +87,17 @@ describe('Wasm engine equals the TypeScript reference (relative 1e-12)', () => {
     const w = wasm.train(net, data, options);
     expectSameRun(w, referenceEngine.train(net, data, options));
     expect(w.history.vperf).toHaveLength(w.epochs + 1);
+  });
+
+  it.each(shapes)('tperf of a run with validation and a test set for %o', (shape) => {
+    const net = createNetwork(shape, { seed: 8 });
+    const data = randomData(9, shape, 150);
+    const validation = randomData(10, shape, 33);
+    const test = randomData(11, shape, 277);
+    const options = { validation, test, params: { epochs: 120, lr: 0.2, maxFail: 5 } };
+    const w = wasm.train(net, data, options);
+    expectSameRun(w, referenceEngine.train(net, data, options));
+    expect(w.history.tperf).toHaveLength(w.epochs + 1);
   });
 
   it('forward on zero samples is empty', () => {
@@ -151,12 +162,12 @@ describe('engine errors and robustness', () => {
     const module = await WebAssembly.compile(await readFile(new URL('../../wasm/cvnet.wasm', import.meta.url)));
     const engine = await createEngine(module);
     const big = randomData(2, shape, 2000);
-    engine.train(net, big, { params: { epochs: 2 }, validation: data });
+    engine.train(net, big, { params: { epochs: 2 }, validation: data, test: data });
     // Memory grows for the first run; repeated runs must reuse the freed blocks.
     const memoryOf = (e: Engine): number => (e as unknown as { exports: { memory: WebAssembly.Memory } }).exports.memory.buffer.byteLength;
     const after = memoryOf(engine);
     for (let i = 0; i < 30; i++) {
-      engine.train(net, big, { params: { epochs: 2 }, validation: data });
+      engine.train(net, big, { params: { epochs: 2 }, validation: data, test: data });
       engine.perfGradient(net, big);
       engine.forward(net, big.inputs, big.samples);
     }

@@ -21,6 +21,9 @@ const STOP_REASONS: readonly StopReason[] = ['goal', 'epochs', 'min_grad', 'vali
 /** wasm32 memory tops out at 4 GiB; refuse runs that cannot fit before starting them. */
 const MAX_BYTES = 2 ** 32 - 2 ** 26;
 
+/** train()'s planar history columns: perf, lr, gradient norm, vperf, tperf. */
+const HISTORY_COLUMNS = 5;
+
 /** Kernel modes of assembly/network.ts (MODE_*). */
 const MODE_F64 = 0;
 const MODE_F32 = 1;
@@ -38,6 +41,7 @@ export interface Exports {
   train(
     shape: number, params: number, inputs: number, targets: number, n: number,
     vInputs: number, vTargets: number, vn: number,
+    tInputs: number, tTargets: number, tn: number,
     options: number, progressEvery: number, history: number, result: number,
     mode: number, remote: number,
   ): void;
@@ -47,7 +51,7 @@ export interface Exports {
   sliceClose(): void;
 }
 
-type ProgressImport = (epoch: number, perf: number, lr: number, grad: number, vperf: number) => number;
+type ProgressImport = (epoch: number, perf: number, lr: number, grad: number, vperf: number, tperf: number) => number;
 
 /**
  * @internal A training set evaluated outside this instance (worker threads):
@@ -157,8 +161,8 @@ export class WasmEngine implements Engine {
             `Wasm core aborted: ${readAsString(memory, msg)} (${readAsString(memory, file)}:${line}:${column})`,
           );
         },
-        progress: (epoch: number, perf: number, lr: number, grad: number, vperf: number) =>
-          this.onProgress(epoch, perf, lr, grad, vperf),
+        progress: (epoch: number, perf: number, lr: number, grad: number, vperf: number, tperf: number) =>
+          this.onProgress(epoch, perf, lr, grad, vperf, tperf),
         remoteForward: (params: number) => this.remoteSet().forward(this.f64View(params)),
         remoteBackward: (params: number, M: number, g: number) => {
           this.remoteSet().backward(this.f64View(params), M, this.f64View(g));
@@ -261,19 +265,22 @@ export class WasmEngine implements Engine {
     const p = resolveTraingdxParams(options.params);
     const validation = options.validation;
     if (validation) validateDataset(validation, net, 'validation');
+    const test = options.test;
+    if (test) validateDataset(test, net, 'test');
     const every = resolveProgressEvery(options.progressEvery, options.onProgress !== undefined);
     const perSample = 2 * net.inputs + rowsOf(net) + 2 * outputsOf(net);
-    const local = (remote ? 0 : data.samples) + (validation?.samples ?? 0);
-    checkFits(8 * (local * perSample + 4 * (p.epochs + 1) + 5 * net.params.length));
+    const local = (remote ? 0 : data.samples) + (validation?.samples ?? 0) + (test?.samples ?? 0);
+    checkFits(8 * (local * perSample + HISTORY_COLUMNS * (p.epochs + 1) + 5 * net.params.length));
 
     const callback = options.onProgress;
     // A throwing callback must not unwind through Wasm (its workspace would
     // leak): remember the error, cancel, and rethrow once the core returned.
     let failure: { error: unknown } | undefined;
-    this.onProgress = (epoch, perf, lr, gradient, vperf) => {
+    this.onProgress = (epoch, perf, lr, gradient, vperf, tperf) => {
       if (!callback || failure) return failure ? 1 : 0;
       try {
-        return callback({ epoch, perf, lr, gradient, vperf: validation ? vperf : undefined }) === false ? 1 : 0;
+        const event = { epoch, perf, lr, gradient, vperf: validation ? vperf : undefined, ...(test ? { tperf } : {}) };
+        return callback(event) === false ? 1 : 0;
       } catch (error) {
         failure = { error };
         return 1;
@@ -290,21 +297,24 @@ export class WasmEngine implements Engine {
         const targets = remote ? 0 : b.f64(data.targets);
         const vInputs = validation ? b.f64(validation.inputs) : 0;
         const vTargets = validation ? b.f64(validation.targets) : 0;
+        const tInputs = test ? b.f64(test.inputs) : 0;
+        const tTargets = test ? b.f64(test.targets) : 0;
         const settings = b.f64(
           Float64Array.of(p.epochs, p.goal, p.lr, p.lrInc, p.lrDec, p.maxPerfInc, p.mc, p.minGrad, p.maxFail),
         );
         const rows = p.epochs + 1;
-        const history = b.alloc(4 * rows * 8);
+        const history = b.alloc(HISTORY_COLUMNS * rows * 8);
         const result = b.alloc(12);
         x.train(
           shape, params, inputs, targets, data.samples,
           vInputs, vTargets, validation?.samples ?? 0,
+          tInputs, tTargets, test?.samples ?? 0,
           settings, every, history, result,
           mode, remote ? 1 : 0,
         );
         if (failure) throw failure.error;
         const [stop, epochs, bestEpoch] = new Int32Array(x.memory.buffer, result, 3);
-        const all = b.readF64(history, 4 * rows);
+        const all = b.readF64(history, HISTORY_COLUMNS * rows);
         const column = (c: number): number[] => Array.from(all.subarray(c * rows, c * rows + epochs! + 1));
         return {
           network: {
@@ -321,6 +331,7 @@ export class WasmEngine implements Engine {
             lr: column(1),
             gradient: column(2),
             vperf: validation ? column(3) : [],
+            tperf: test ? column(4) : [],
           },
         };
       });

@@ -35,7 +35,8 @@ describe('trainThreaded', () => {
   const net = createNetwork(shape, { seed: 3 });
   const data = randomData(4, 3001);
   const validation = randomData(5, 200);
-  const options = { params: { epochs: 40, lr: 0.05 }, validation };
+  const test = randomData(6, 150);
+  const options = { params: { epochs: 40, lr: 0.05 }, validation, test };
 
   it.each([2, 3])('is bit-identical across runs with %i threads and matches one engine', async (threads) => {
     const a = await trainThreaded(net, data, { ...options, threads });
@@ -46,12 +47,16 @@ describe('trainThreaded', () => {
     expect(a.epochs).toBe(single.epochs);
     expect(a.stop).toBe(single.stop);
     expect(maxRel(a.history.perf, single.history.perf)).toBeLessThan(1e-10);
+    expect(a.history.tperf).toHaveLength(a.epochs + 1);
+    expect(maxRel(a.history.tperf, single.history.tperf)).toBeLessThan(1e-10);
     expect(maxRel(a.network.params, single.network.params)).toBeLessThan(1e-10);
   });
 
   it('with one thread equals the engine bit for bit', async () => {
     const a = await trainThreaded(net, data, { ...options, threads: 1 });
-    expect(bits(a)).toEqual(bits((await loadEngine()).train(net, data, options)));
+    const single = (await loadEngine()).train(net, data, options);
+    expect(bits(a)).toEqual(bits(single));
+    expect(a.history).toEqual(single.history);
   });
 
   it('runs f32 precision and reports progress', async () => {

@@ -14,6 +14,7 @@
  * cross a SharedArrayBuffer per evaluation, synchronised with Atomics. For
  * the 14–29–1 network that is ~4 KB per epoch against megabytes of sample
  * data: the sync costs tens of microseconds, a full-batch epoch milliseconds.
+ * Validation and test sets are evaluated by the main thread's own instance.
  * Node-only (worker_threads, Atomics.wait on the main thread); import it
  * through the package's Node entry point.
  */
