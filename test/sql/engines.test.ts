@@ -81,7 +81,7 @@ describe.each(engines)('exported SQL in %s', (engine) => {
     expect(result.maxDeltaK).toBeLessThanOrEqual(1e-9);
   });
 
-  it('does not clip scores outside the training range, like the core (constant columns map to 0)', async () => {
+  it('clips scores outside the training range to [0, 1], like the core (constant columns map to 0)', async () => {
     const c = cases.find((x) => x.name === 'main job')!;
     // Training ranges the sample could have had: a narrower one and a constant one.
     const min = [...c.model.inputs.min];

@@ -68,7 +68,7 @@ export function permutationImportance(
   const repeats = options.repeats ?? 10;
   if (!Number.isInteger(repeats) || repeats < 1) throw new OptionsError(`repeats must be a positive integer, got ${repeats}`);
   const net = modelToNetwork(model);
-  const x = applyMinMax(matrix, model.inputs);
+  const x = applyMinMax(matrix, model.inputs, { clamp: true });
   const base = mse(engine.forward(net, x, rows), target);
   const rng = createPrng(seed);
   const work = new Float64Array(x);

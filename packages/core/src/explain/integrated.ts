@@ -125,10 +125,10 @@ export function explainCustomers(model: Model, scores: Float64Array | readonly (
     if (spec.length !== n) throw new OptionsError(`baseline has ${spec.length} scores, expected ${n} (one per indicator: ${model.inputs.names.join(', ')})`);
     baseScores = [...spec];
   }
-  const b = applyMinMax(Float64Array.from(baseScores), model.inputs);
+  const b = applyMinMax(Float64Array.from(baseScores), model.inputs, { clamp: true });
   const grad = createInputGradient(net);
   const kBase = grad(b).y;
-  const normalised = applyMinMax(matrix, model.inputs);
+  const normalised = applyMinMax(matrix, model.inputs, { clamp: true });
 
   const customers: CustomerExplanation[] = [];
   for (let r = 0; r < rows; r++) {

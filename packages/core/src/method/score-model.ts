@@ -80,7 +80,7 @@ export function scoreWithModel(engine: Engine, model: Model, rows: readonly Cust
   const system = systemForColumns(method.system, new Set(Object.keys(rows[0]!)));
   const matrix = scoreCustomers(system, rows, numbering);
   const current = currentValues(matrix, currentValueWeights(method.weights, method.currentValue));
-  const k = engine.forward(modelToNetwork(model), applyMinMax(matrix.values, model.inputs), rows.length);
+  const k = engine.forward(modelToNetwork(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows.length);
   const n = ids.length;
   const outputs = model.outputs.names.length;
   const customers = matrix.ids.map((id, r): ScoredCustomer => {

@@ -52,6 +52,13 @@ describe('trainCustomerValue + scoreWithModel', async () => {
     expect(a).toEqual(Array.from(run.k.subarray(0, 50)));
   });
 
+  it('clips a score outside the training range to the range, so the network never extrapolates', () => {
+    const narrowed = { ...run.model, inputs: { ...run.model.inputs, min: run.model.inputs.min.map(() => 2), max: run.model.inputs.max.map(() => 4) } };
+    const extreme = rows.slice(0, 1).map((r) => ({ ...r, id: 'x', ...Object.fromEntries(run.model.inputs.names.map((id) => [id, 5])) }));
+    const edge = extreme.map((r) => ({ ...r, ...Object.fromEntries(run.model.inputs.names.map((id) => [id, 4])) }));
+    expect(scoreWithModel(engine, narrowed, extreme).customers[0]!.K).toBe(scoreWithModel(engine, narrowed, edge).customers[0]!.K);
+  });
+
   it('is reproducible bit for bit for a seed', () => {
     const again = trainCustomerValue(engine, config, rows);
     expect(serializeModel(again.model)).toBe(serializeModel(run.model));

@@ -60,7 +60,7 @@ export function trainCustomerValue(engine: Engine, config: ProjectConfig, rows: 
 
   const trainInputs = rowsOf(scores.values, n, train);
   const ranges = fitMinMax(trainInputs, train.length, n);
-  const normalised = applyMinMax(scores.values, ranges);
+  const normalised = applyMinMax(scores.values, ranges, { clamp: true });
   const targets = Float64Array.from(target.values);
   const hidden = config.training?.hidden ?? 2 * n + 1;
   const shape: NetworkShape = { ...defaultShape(n), sizes: [hidden, 1] };

@@ -15,6 +15,11 @@ describe('min–max normalisation', () => {
     expect(Array.from(applyMinMax(Float64Array.from([5, 9, -1, 5]), ranges))).toEqual([2, 0, -1, 0]);
   });
 
+  it('clips to [0, 1] when asked (the customer-value method), leaving in-range values bit-identical', () => {
+    const ranges = fitMinMax(data, 3, 2);
+    expect(Array.from(applyMinMax(Float64Array.from([5, 9, -1, 5, 2.5, 5]), ranges, { clamp: true }))).toEqual([1, 0, 0, 0, 0.75, 0]);
+  });
+
   it('refuses tables that do not match the ranges', () => {
     expect(() => fitMinMax(data, 2, 2)).toThrow(RangeError);
     expect(() => fitMinMax(new Float64Array(0), 0, 2)).toThrow(/zero rows/);

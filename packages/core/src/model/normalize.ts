@@ -33,6 +33,16 @@ export function fitMinMax(data: Float64Array, rows: number, columns: number): Mi
   return { min, max };
 }
 
+export interface MinMaxOptions {
+  /**
+   * Clip scaled values to [0, 1]. The customer-value method clips: indicator
+   * scores live on 1–5, so a value outside the training range only means the
+   * sample lacked that score level, and the network should not extrapolate.
+   * @default false (plain `cvnet predict` keeps MATLAB's unclipped mapminmax)
+   */
+  clamp?: boolean;
+}
+
 /**
  * Scales every column to (x − min) / (max − min), returning a new table.
  *
@@ -43,7 +53,7 @@ export function fitMinMax(data: Float64Array, rows: number, columns: number): Mi
  * hidden layer handles gracefully and which keeps prediction honest about
  * extrapolation.
  */
-export function applyMinMax(data: Float64Array, ranges: MinMax): Float64Array {
+export function applyMinMax(data: Float64Array, ranges: MinMax, options: MinMaxOptions = {}): Float64Array {
   const columns = ranges.min.length;
   if (ranges.max.length !== columns) {
     throw new RangeError(`min has ${columns} entries but max has ${ranges.max.length}`);
@@ -56,7 +66,8 @@ export function applyMinMax(data: Float64Array, ranges: MinMax): Float64Array {
     const lo = ranges.min[c]!;
     const span = ranges.max[c]! - lo;
     for (let i = c; i < data.length; i += columns) {
-      out[i] = span > 0 ? (data[i]! - lo) / span : 0;
+      const x = span > 0 ? (data[i]! - lo) / span : 0;
+      out[i] = options.clamp ? Math.min(1, Math.max(0, x)) : x;
     }
   }
   return out;

@@ -273,8 +273,11 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
   const inputs = ids.map((id, i) => {
     const lo = model.inputs.min[i]!;
     const span = model.inputs.max[i]! - lo;
-    const expr = span > 0 ? `(${q(id)} - ${d.float(lo)}) / ${d.float(span)}` : d.float(0);
-    return `${expr} AS ${x[i]!}`;
+    if (!(span > 0)) return `${d.float(0)} AS ${x[i]!}`;
+    // Clipped to [0, 1] as the core does; CASE (not LEAST/GREATEST) keeps a
+    // NULL score NULL on PostgreSQL, whose GREATEST ignores NULLs.
+    const scaled = `(${q(id)} - ${d.float(lo)}) / ${d.float(span)}`;
+    return `CASE WHEN ${scaled} < ${d.float(0)} THEN ${d.float(0)} WHEN ${scaled} > ${d.float(1)} THEN ${d.float(1)} ELSE ${scaled} END AS ${x[i]!}`;
   });
 
   // Every stage passes on the id and the scores and adds its own columns, so
@@ -290,7 +293,7 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
     `  SELECT\n${list([idq, ...values], '    ', [undefined, ...indicators.map((ind) => ind.name)])}\n  FROM ${prefix}columns`);
   cte(`${prefix}scores`, ['3. Indicator scores 1-5 with the fitted cut points and maps.'],
     `  SELECT\n${list([idq, ...scores])}\n  FROM ${prefix}values`);
-  cte(`${prefix}inputs`, ['4. Min-max normalisation with the training ranges (not clipped: values outside a range map outside [0, 1]).'],
+  cte(`${prefix}inputs`, ['4. Min-max normalisation with the training ranges, clipped to [0, 1] (a score outside a training range means the sample lacked that level).'],
     `  SELECT\n${list([...carry, ...inputs], '    ', [...carry.map(() => undefined), ...ids.map((id, i) => `${id}: training range ${model.inputs.min[i]!} to ${model.inputs.max[i]!}`)])}\n  FROM ${prefix}scores`);
 
   const fanIns: number[] = [];
