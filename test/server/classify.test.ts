@@ -53,10 +53,16 @@ describe.each(['likert', 'cuts'])('%s model', (name) => {
     expect(json.map((c) => c.K)).toEqual(expected.customers.map((c) => c.K));
     expect(json.map((c) => c.C)).toEqual(expected.customers.map((c) => c.C));
 
-    // `cvnet classify` is the reference front end: its CSV must be the server's, byte for byte.
+    // `cvnet classify` is the reference front end: the server's CSV is its CSV, byte for byte, plus segment and level
+    // as the last two columns (segment and level ids never need quoting, so each line ends in ",<segment>,<level>").
     const cli = spawnSync(process.execPath, [cliBin, 'classify', fixture.csvPath, '--model', fixture.modelPath, '--format', 'csv'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
-    expect(served).toBe(cli.stdout);
+    const tail = /,([A-Za-z_][A-Za-z0-9_-]*),([A-Za-z_][A-Za-z0-9_-]*)$/gm;
+    const appended = [...served.matchAll(tail)].map((m) => [m[1], m[2]]);
+    expect(appended).toHaveLength(rows.length);
+    expect(appended[0]).toEqual(['segment', 'level']);
+    expect(appended.slice(1)).toEqual(rows.slice(1).map((r) => r.slice(-2)));
+    expect(served.replace(tail, '')).toBe(cli.stdout);
   });
 });

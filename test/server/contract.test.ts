@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, scoreWithModel, SURVEY_INDICATORS, type ScoredBatch } from '../../packages/core/src/index.node.js';
+import {
+  BUILTIN_SEGMENTS, compileSegments, explainCustomers, loadEngine, scoreWithModel, subjectOf, SURVEY_INDICATORS, type Explanations, type ScoredBatch,
+} from '../../packages/core/src/index.node.js';
 import { ADMIN_TOKEN, API_TOKEN, customer, makeFixture, removeFixtures, requireBuild, startNode, startWorkerd, type Fixture, type Running } from './helpers.js';
 
 const indicators = [...SURVEY_INDICATORS];
@@ -16,6 +18,9 @@ const json = { ...auth, 'Content-Type': 'application/json' };
 let fixture: Fixture;
 let other: Fixture;
 let expected: ScoredBatch;
+/** Segment and level ids by the default map (value17: the survey has the study's indicators). */
+let segments: { segment: string; level: string }[];
+let explained: Explanations;
 const hosts: Record<'node' | 'workerd', Running | undefined> = { node: undefined, workerd: undefined };
 /** Every answer by host and case, for the cross-host comparison. */
 const answers: Record<string, Map<string, string>> = { node: new Map(), workerd: new Map() };
@@ -24,6 +29,12 @@ beforeAll(async () => {
   requireBuild();
   [fixture, other] = await Promise.all([makeFixture(40, 1), makeFixture(40, 2)]);
   expected = scoreWithModel(await loadEngine(), fixture.model, fixture.rows);
+  const value17 = compileSegments(BUILTIN_SEGMENTS.value17, { indicators });
+  segments = expected.customers.map((c) => {
+    const { segment, level } = value17.assign(subjectOf(c, expected.indicators));
+    return { segment: segment.id, level: level.id };
+  });
+  explained = explainCustomers(fixture.model, expected.customers.map((c) => c.scores));
   const env = { CVNET_API_TOKEN: API_TOKEN, CVNET_ADMIN_TOKEN: ADMIN_TOKEN };
   [hosts.node, hosts.workerd] = await Promise.all([startNode(fixture.modelPath, [], env), startWorkerd(fixture.modelText, env)]);
 });
@@ -43,10 +54,13 @@ interface Answer {
 
 const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
-/** The result the API should give for a scored customer. */
+/** The result the API should give for a scored customer (explain off). */
 const resultOf = (i: number) => {
   const c = expected.customers[i]!;
-  return { id: c.id, K: c.K, class: c.class, strategy: c.strategy, band: c.band, C: c.C, scores: Object.fromEntries(indicators.map((id, j) => [id, c.scores[j]])) };
+  return {
+    id: c.id, K: c.K, class: c.class, strategy: c.strategy, band: c.band, C: c.C, scores: Object.fromEntries(indicators.map((id, j) => [id, c.scores[j]])),
+    ...segments[i]!,
+  };
 };
 
 describe.each(['node', 'workerd'] as const)('%s', (name) => {
@@ -97,6 +111,13 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     });
     expect(answer.body.indicators.map((i: { id: string }) => i.id)).toEqual(indicators);
     expect(answer.body.indicators[0].weight).toBe(method.weights.profile);
+    // The default segment map for the study's indicators, as clients need it to act on segment ids.
+    const map = answer.body.segments;
+    expect(map.builtin).toBe('value17');
+    expect(map.levels.map((l: { id: string }) => l.id)).toEqual(BUILTIN_SEGMENTS.value17!.levels.map((l) => l.id));
+    expect(map.segments).toHaveLength(17);
+    expect(map.segments.map((s: { id: string }) => s.id)).toEqual(BUILTIN_SEGMENTS.value17!.segments.map((s) => s.id));
+    for (const s of map.segments) expect(Object.keys(s)).toEqual(['id', 'name', 'level', 'description', 'playbook']);
     const unchanged = await call('model-304', '/v1/model', { headers: { ...auth, 'If-None-Match': answer.headers.get('etag')! } });
     expect(unchanged.status).toBe(304);
     expect(unchanged.text).toBe('');
@@ -121,8 +142,8 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     expect(answer.status).toBe(200);
     expect(answer.type).toBe('text/csv; charset=utf-8');
     const [header, ...rows] = parse(answer.text) as string[][];
-    expect(header).toEqual(['id', 'C', 'band', 'K', 'class', 'strategy', ...indicators]);
-    expect(rows).toEqual(expected.customers.map((c) => [c.id, String(c.C), String(c.band), String(c.K), c.class, c.strategy, ...c.scores.map(String)]));
+    expect(header).toEqual(['id', 'C', 'band', 'K', 'class', 'strategy', ...indicators, 'segment', 'level']);
+    expect(rows).toEqual(expected.customers.map((c, i) => [c.id, String(c.C), String(c.band), String(c.K), c.class, c.strategy, ...c.scores.map(String), segments[i]!.segment, segments[i]!.level]));
     // A row of that output, as JSON (all text), scores the same.
     const again = Object.fromEntries(header!.map((h, j) => [h, rows[7]![j]!]));
     const rescored = await call('score-classified-row', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(again) });
@@ -131,6 +152,38 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     const roundTrip = await call('score-csv-again', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/csv; charset=utf-8' }, body: answer.text.replaceAll('\n', '\r\n') });
     expect(roundTrip.status, roundTrip.text).toBe(200);
     expect(roundTrip.text).toBe(answer.text);
+  });
+
+  it('explains K on request: contributions add up to K − K_base, as core computes them; off by default', async () => {
+    const plain = await call('explain-false', '/v1/score?explain=false', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows) });
+    expect(plain.body).toEqual(expected.customers.map((_, i) => resultOf(i)));
+    const answer = await call('explain-json', '/v1/score?explain=true', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows) });
+    expect(answer.status).toBe(200);
+    // Several segments occur, so the segment comparison covers more than one rule.
+    expect(new Set(answer.body.map((c: { segment: string }) => c.segment)).size).toBeGreaterThanOrEqual(3);
+    answer.body.forEach((c: any, i: number) => {
+      const { K_base, contributions, ...rest } = c;
+      expect(rest).toEqual(resultOf(i));
+      expect(K_base).toBe(explained.kBase);
+      expect(Object.keys(contributions)).toEqual(indicators);
+      const sum = Object.values(contributions as Record<string, number>).reduce((s, v) => s + v, 0);
+      expect(Math.abs(sum - (c.K - K_base))).toBeLessThan(1e-6);
+      indicators.forEach((id, j) => expect(Math.abs(contributions[id] - explained.customers[i]!.contributions[j]!)).toBeLessThan(1e-12));
+    });
+    const { readFileSync } = await import('node:fs');
+    const csv = await call('explain-csv', '/v1/score?explain=true', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/csv' }, body: readFileSync(fixture.csvPath, 'utf8') });
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = parse(csv.text) as string[][];
+    expect(header).toEqual(['id', 'C', 'band', 'K', 'class', 'strategy', ...indicators, 'K_base', ...indicators.map((id) => `contrib:${id}`), 'segment', 'level']);
+    rows.forEach((row, i) => {
+      const at = (name: string) => row[header!.indexOf(name)]!;
+      expect(at('id')).toBe(expected.customers[i]!.id);
+      expect(Number(at('K_base'))).toBe(answer.body[i].K_base);
+      indicators.forEach((id) => expect(Number(at(`contrib:${id}`))).toBe(answer.body[i].contributions[id]));
+      expect([at('segment'), at('level')]).toEqual([segments[i]!.segment, segments[i]!.level]);
+    });
+    const bad = await call('explain-bad', '/v1/score?explain=1', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[0]) });
+    expectProblem(bad, 400, 'invalid-query');
   });
 
   it('refuses malformed JSON, wrong types, NaN/Infinity and missing fields with every bad value', async () => {
@@ -227,12 +280,17 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths['/v1/score'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
     expect(doc.paths['/v1/model'].put).toBeDefined();
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CustomerInput', 'ScoredCustomer', 'Problem', 'ModelInfo']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CustomerInput', 'ScoredCustomer', 'Problem', 'ModelInfo', 'SegmentMap']));
+    expect(doc.paths['/v1/score'].post.parameters).toEqual([expect.objectContaining({ name: 'explain', in: 'query', schema: expect.objectContaining({ enum: ['true', 'false'] }) })]);
+    expect(Object.keys(doc.components.schemas.ScoredCustomer.properties)).toEqual(expect.arrayContaining(['segment', 'level', 'K_base', 'contributions']));
+    expect(doc.components.schemas.ScoredCustomer.required).toEqual(expect.arrayContaining(['segment', 'level']));
+    expect(doc.components.schemas.ScoredCustomer.required).not.toContain('K_base');
     expect(JSON.stringify(doc.components.schemas.ScoreRequest)).toContain('"maxItems":10000');
     const page = await call('docs', '/docs');
     expect(page.type).toContain('text/html');
     expect(page.text).toContain('id="problem-invalid-values"');
     expect(page.text).toContain('POST /v1/score');
+    expect(page.text).toContain('query parameter <code>explain</code>');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Node-only behaviour of `cvnet serve`: requests in flight finish on the model
  * they started with when PUT /v1/model or --watch swaps it, SIGTERM drains and
- * exits 0, bad start-up input fails with one line and exit 2.
+ * exits 0, bad start-up input fails with one line and exit 2, --segments
+ * picks the segment map.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -113,6 +114,28 @@ describe('cvnet serve on Node', () => {
     const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
     expect(await server.exited).toBe(0);
     clearTimeout(timer);
+  });
+
+  it('--segments rfm serves the RFM map, and a map file that is not a partition stops start-up with exit 2', async () => {
+    const server = await startNode(a.modelPath, ['--segments', 'rfm']);
+    running.push(server);
+    const info = (await (await fetch(`${server.url}/v1/model`)).json()) as { segments: { builtin: string } };
+    expect(info.segments.builtin).toBe('rfm');
+    const row = { ...a.rows[0]!, recency: 5, frequency: 5 }; // R 5, F 5: Champions in the R × F grid
+    const scored = (await (await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(row) })).json()) as { segment: string; level: string };
+    expect([scored.segment, scored.level]).toEqual(['champions', 'engaged']);
+
+    const gap = join(a.dir, 'gap.json');
+    writeFileSync(gap, JSON.stringify({
+      name: 'Gap', levels: [{ id: 'all', name: 'All' }],
+      segments: [{ id: 'top', name: 'Top', level: 'all', when: { class: ['A'] }, description: 'A.', playbook: 'Keep.' }],
+    }));
+    const run = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', '0', '--segments', gap], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${gap}: the segments do not put every customer in exactly one segment`);
+    const missing = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', '0', '--segments', 'value18'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('value18: segment map not found (shipped maps: value17, rfm)');
   });
 
   it('refuses a bad model file or a short token at start-up with one line and exit 2', () => {

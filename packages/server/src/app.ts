@@ -12,8 +12,9 @@ import { docsPage } from './docs-page.js';
 import { requestIdOf, silent, type Logger } from './log.js';
 import { loadModelState, modelInfo, ModelRejected, type ModelState, type ModelStore } from './model-state.js';
 import { HttpProblem, problemBody } from './problem.js';
-import { routes } from './schemas.js';
-import { scoreCsv, scoreJson } from './score.js';
+import { routes, scoreQuerySchema } from './schemas.js';
+import { scoreCsv, scoreJson, type ScoreOptions } from './score.js';
+import type { SegmentsSetting } from './segments.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -26,6 +27,12 @@ export interface AppOptions {
   apiToken?: string;
   /** When set, PUT /v1/model is on and needs `Authorization: Bearer <adminToken>`. @default route off */
   adminToken?: string;
+  /**
+   * The segment map for models replaced with PUT /v1/model; give hosts' own
+   * loadModelState calls the same setting.
+   * @default value17 when the model's indicators allow it, else rfm, else none
+   */
+  segments?: SegmentsSetting;
   /** @default no logs */
   log?: Logger;
 }
@@ -102,7 +109,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const json = parseJson(await readText(c.req.raw, bodyLimit));
     let state: ModelState;
     try {
-      state = await loadModelState(engine, json, 'request body');
+      state = await loadModelState(engine, json, 'request body', options.segments === undefined ? {} : { segments: options.segments });
     } catch (error) {
       if (!(error instanceof ModelRejected)) throw error;
       throw new HttpProblem('invalid-model', `the model was not replaced: ${error.message}`, { errors: error.issues });
@@ -113,18 +120,30 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     return c.json(modelInfo(state), 200, { ETag: `"${state.hash}"` });
   });
 
+  /** Options from the query string (explain=true|false). */
+  const scoreOptions = (c: Context<Env>): ScoreOptions => {
+    const query = scoreQuerySchema.safeParse(c.req.query());
+    if (!query.success) {
+      const issue = query.error.issues[0]!;
+      const name = String(issue.path[0]);
+      throw new HttpProblem('invalid-query', `query parameter ${name}: ${issue.message}, got ${JSON.stringify(c.req.query(name))}`);
+    }
+    return { explain: query.data.explain === 'true' };
+  };
+
   app.post('/v1/score', async (c) => {
     await apiAuth(c);
     const state = served();
+    const options = scoreOptions(c);
     const kind = bodyKind(c.req.header('content-type'), ['json', 'csv']);
     const text = await readText(c.req.raw, bodyLimit);
     const headers = { 'X-Cvnet-Model': state.hash };
     if (kind === 'csv') {
-      const { stream, count } = scoreCsv(engine, state, text, maxCustomers);
+      const { stream, count } = scoreCsv(engine, state, text, maxCustomers, options);
       c.set('customers', count);
       return c.body(stream, 200, { ...headers, 'Content-Type': 'text/csv; charset=utf-8' });
     }
-    const { result, count } = scoreJson(engine, state, parseJson(text), maxCustomers);
+    const { result, count } = scoreJson(engine, state, parseJson(text), maxCustomers, options);
     c.set('customers', count);
     return c.json(result, 200, headers);
   });
@@ -138,7 +157,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       info: {
         title: 'cvnet scoring API',
         version: '1.0.0',
-        description: 'Scores e-commerce customers with a trained cvnet model: indicator scores, current value C and band, the network\'s value K, class A–D and its marketing strategy.',
+        description: 'Scores e-commerce customers with a trained cvnet model: indicator scores, current value C and band, the network\'s value K, class A–D and its marketing strategy, the customer\'s segment and level, and on request each indicator\'s contribution to K.',
       },
     }));
   app.get('/openapi.json', (c) => c.json(openapi()));

@@ -10,6 +10,7 @@ const escape = (text: string): string =>
 interface Operation {
   summary?: string;
   description?: string;
+  parameters?: { name: string; in: string; description?: string }[];
   requestBody?: { content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
   security?: unknown[];
@@ -29,6 +30,7 @@ function operation(path: string, method: string, op: Operation): string {
   return `<section><h3><code>${escape(method.toUpperCase())} ${escape(path)}</code> — ${escape(op.summary ?? '')}</h3>
 ${op.description ? `<p>${escape(op.description)}</p>` : ''}
 ${op.security && op.security.length > 0 ? '<p><em>Bearer token when configured.</em></p>' : ''}
+${(op.parameters ?? []).map((p) => `<p>${escape(p.in)} parameter <code>${escape(p.name)}</code>: ${escape(p.description ?? '')}</p>`).join('')}
 ${body.length > 0 ? `<p>Request body: <code>${escape(body.join(', '))}</code></p>` : ''}
 <ul>${responses.join('')}</ul></section>`;
 }

@@ -1,12 +1,14 @@
 /**
  * The model being served: checked once when loaded (schema, shapes, method
- * section and a trial scoring through the engine), hashed, and swapped as a
- * whole so a request that started on one model finishes on it.
+ * section and a trial scoring through the engine), hashed, given its segment
+ * map (compiled and proven once, here), and swapped as a whole so a request
+ * that started on one model finishes on it and its map.
  */
 import {
   ModelError, applyMinMax, modelToNetwork, modelV1Schema, parseModel, serializeModel, type Engine, type Model, type ModelMethod,
 } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
+import { segmentMapFor, segmentsInfo, type SegmentMap, type SegmentsSetting } from './segments.js';
 
 /** A model that failed its checks, with every problem found. */
 export class ModelRejected extends ModelError {
@@ -24,6 +26,13 @@ export interface ModelState {
   model: Model & { method: ModelMethod };
   /** `sha256:` + hex digest of the model's canonical text (serializeModel), so formatting does not change it. */
   hash: string;
+  /** The segment map compiled for this model; undefined when no map is configured and no shipped map fits. */
+  segments: SegmentMap | undefined;
+}
+
+export interface LoadModelOptions {
+  /** The segment map. @default value17 when the model's indicators allow it, else rfm, else none */
+  segments?: SegmentsSetting;
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -36,9 +45,9 @@ async function sha256Hex(text: string): Promise<string> {
  *
  * @param source name for messages (file path, "request body", binding name).
  * @throws ModelRejected listing every schema problem, or the shape / method /
- *   trial-scoring problem that stopped it.
+ *   trial-scoring / segment-map problem that stopped it.
  */
-export async function loadModelState(engine: Engine, json: unknown, source: string): Promise<ModelState> {
+export async function loadModelState(engine: Engine, json: unknown, source: string, options: LoadModelOptions = {}): Promise<ModelState> {
   const parsed = modelV1Schema.safeParse(json);
   // Not-a-model and wrong-version messages come from parseModel; schema issues are all listed.
   const looksV1 = typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1;
@@ -46,6 +55,7 @@ export async function loadModelState(engine: Engine, json: unknown, source: stri
     throw new ModelRejected(source, parsed.error.issues.map((i) => ({ pointer: pointer(i.path), detail: i.message })));
   }
   let model: Model;
+  let segments: SegmentMap | undefined;
   try {
     model = parseModel(json, source);
     if (!model.method) throw new ModelError('the model has no customer-value method section (it was trained with plain "cvnet train --target"); train it from a project config');
@@ -58,12 +68,13 @@ export async function loadModelState(engine: Engine, json: unknown, source: stri
     const mid = applyMinMax(new Float64Array(ids.length).fill(3), model.inputs);
     const k = engine.forward(modelToNetwork(model), mid, 1)[0]!;
     if (!Number.isFinite(k)) throw new ModelError(`the network answers ${k} for a mid-scale customer`);
+    segments = segmentMapFor(model, options.segments);
   } catch (error) {
     if (!(error instanceof Error) || error instanceof ModelRejected) throw error;
     const detail = error.message.startsWith(`${source}: `) ? error.message.slice(source.length + 2) : error.message;
     throw new ModelRejected(source, [{ pointer: '#', detail }]);
   }
-  return { model: model as ModelState['model'], hash: `sha256:${await sha256Hex(serializeModel(model))}` };
+  return { model: model as ModelState['model'], hash: `sha256:${await sha256Hex(serializeModel(model))}`, segments };
 }
 
 /** Holds the served model; `current` is replaced in one assignment. */
@@ -116,5 +127,6 @@ export function modelInfo(state: ModelState): Record<string, unknown> {
       ...(training.samples === undefined ? {} : { samples: training.samples }),
     },
     evaluation: method.evaluation ?? null,
+    segments: segmentsInfo(state.segments),
   };
 }

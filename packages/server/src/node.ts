@@ -6,10 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
-import { loadEngine, ModelError, type Engine } from '@cvnet/core';
+import { BUILTIN_SEGMENTS, ConfigError, loadEngine, ModelError, type Engine } from '@cvnet/core';
 import { createApp, type AppOptions } from './app.js';
 import { jsonLogger, type Logger } from './log.js';
 import { loadModelState, ModelStore, type ModelState } from './model-state.js';
+import { segmentsSetting, type SegmentsSetting } from './segments.js';
 import { watchFile } from './watch.js';
 
 export interface NodeServerOptions extends Pick<AppOptions, 'maxCustomers' | 'bodyLimit' | 'apiToken' | 'adminToken'> {
@@ -23,6 +24,8 @@ export interface NodeServerOptions extends Pick<AppOptions, 'maxCustomers' | 'bo
   watch?: boolean;
   /** How long close() lets requests in flight finish before cutting their connections. @default 10000 */
   drainMs?: number;
+  /** Segment map: a shipped map's name (value17, rfm) or a JSON/JSONC map file. @default value17 when the model's indicators allow it, else rfm, else none */
+  segments?: string;
   /** @default JSON lines on stdout */
   log?: Logger;
 }
@@ -36,11 +39,24 @@ export interface NodeServer {
 }
 
 /**
+ * The segment setting of `--segments`: a shipped map's name, or a map file.
+ *
+ * @throws ConfigError for a missing file or an invalid map (not a partition included).
+ */
+export async function readSegmentsSetting(choice: string): Promise<SegmentsSetting> {
+  if (Object.hasOwn(BUILTIN_SEGMENTS, choice)) return segmentsSetting(choice, choice);
+  const text = await readFile(choice, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(error.code === 'ENOENT' ? `${choice}: segment map not found (shipped maps: ${Object.keys(BUILTIN_SEGMENTS).join(', ')})` : `${choice}: cannot read (${error.message})`);
+  });
+  return segmentsSetting(text, choice);
+}
+
+/**
  * Reads and checks a model file.
  *
  * @throws ModelError (ModelRejected for a file that is a model but fails its checks).
  */
-export async function readModelState(engine: Engine, path: string): Promise<ModelState> {
+export async function readModelState(engine: Engine, path: string, segments?: SegmentsSetting): Promise<ModelState> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new ModelError(error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`);
   });
@@ -50,16 +66,16 @@ export async function readModelState(engine: Engine, path: string): Promise<Mode
   } catch (error) {
     throw new ModelError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  return loadModelState(engine, json, path);
+  return loadModelState(engine, json, path, segments === undefined ? {} : { segments });
 }
 
 /** Reloads on change, one reload at a time; the last change always gets a reload. */
-function reloader(engine: Engine, path: string, store: ModelStore, log: Logger): () => void {
+function reloader(engine: Engine, path: string, segments: SegmentsSetting | undefined, store: ModelStore, log: Logger): () => void {
   let running: Promise<void> | undefined;
   let again = false;
   const reload = async (): Promise<void> => {
     try {
-      const state = await readModelState(engine, path);
+      const state = await readModelState(engine, path, segments);
       if (state.hash === store.current?.hash) return;
       const previous = store.current?.hash;
       store.replace(state);
@@ -86,12 +102,13 @@ function reloader(engine: Engine, path: string, store: ModelStore, log: Logger):
 /**
  * Loads the engine and the model, then listens.
  *
- * @throws ModelError for an unusable model file (before listening); the
- *   listen error (e.g. EADDRINUSE) otherwise.
+ * @throws ModelError for an unusable model file, ConfigError for a bad
+ *   segment map (both before listening); the listen error (e.g. EADDRINUSE) otherwise.
  */
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const segments = options.segments === undefined ? undefined : await readSegmentsSetting(options.segments);
   const engine = await loadEngine();
-  const store = new ModelStore(await readModelState(engine, options.modelPath));
+  const store = new ModelStore(await readModelState(engine, options.modelPath, segments));
   const log = options.log ?? jsonLogger((line) => process.stdout.write(`${line}\n`));
   const app = createApp({
     engine, store, log,
@@ -99,6 +116,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.apiToken === undefined ? {} : { apiToken: options.apiToken }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    ...(segments === undefined ? {} : { segments }),
   });
   const host = options.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }) as Server;
@@ -108,7 +126,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const stopWatching = options.watch ? watchFile(options.modelPath, reloader(engine, options.modelPath, store, log)) : undefined;
+  const stopWatching = options.watch ? watchFile(options.modelPath, reloader(engine, options.modelPath, segments, store, log)) : undefined;
 
   const drainMs = options.drainMs ?? 10_000;
   let closing: Promise<void> | undefined;

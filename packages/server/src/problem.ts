@@ -16,6 +16,7 @@ export interface FieldIssue {
 /** The problem types this API uses; `type` links to their section of the docs page. */
 export const PROBLEMS = {
   'malformed-body': { status: 400, title: 'Malformed request body' },
+  'invalid-query': { status: 400, title: 'Invalid query parameter' },
   unauthorized: { status: 401, title: 'Missing or wrong bearer token' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },

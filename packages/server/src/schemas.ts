@@ -45,8 +45,27 @@ export const scoredCustomerSchema = z
     band: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).openapi({ description: 'Band of C: 1 = [1,2) … 4 = [4,5), 5 = 5.' }),
     C: z.number().openapi({ description: 'Current value: weighted mean of the current-value indicator scores (1–5).' }),
     scores: z.record(z.string(), z.number().int().min(1).max(5)).openapi({ description: 'The 1–5 score of every indicator, in model input order.' }),
+    segment: z.string().nullable().openapi({ description: 'Id of the customer\'s segment in the served segment map (GET /v1/model lists them); null when the server has no map for this model.' }),
+    level: z.string().nullable().openapi({ description: 'Id of the segment\'s level; null when the server has no map for this model.' }),
+    K_base: z.number().optional().openapi({ description: 'With explain=true: K of the baseline customer (the lowest training score of every indicator).' }),
+    contributions: z
+      .record(z.string(), z.number())
+      .optional()
+      .openapi({ description: 'With explain=true: each indicator\'s contribution to K (integrated gradients from the baseline); they add up to K − K_base.' }),
   })
   .openapi('ScoredCustomer');
+
+/** Query parameters of POST /v1/score. */
+export const scoreQuerySchema = z.object({
+  explain: z
+    .enum(['true', 'false'], { error: 'expected "true" or "false"' })
+    .optional()
+    .openapi({
+      param: { name: 'explain', in: 'query' },
+      description: 'true adds K_base and per-indicator contributions to every customer (JSON: K_base, contributions; CSV: K_base, contrib:<id> columns).',
+      example: 'true',
+    }),
+});
 
 export const scoreResponseSchema = z.union([scoredCustomerSchema, z.array(scoredCustomerSchema)]).openapi('ScoreResponse');
 
@@ -63,6 +82,19 @@ export const problemSchema = z
       .openapi({ description: 'Every invalid value (up to 1000), by JSON Pointer into the request body; `line` for CSV bodies.' }),
   })
   .openapi('Problem');
+
+export const segmentMapSchema = z
+  .object({
+    builtin: z.string().nullable().openapi({ description: 'The shipped map (value17, rfm), or null for a map of your own.' }),
+    name: z.string(),
+    description: z.string().optional(),
+    levels: z.array(z.object({ id: z.string(), name: z.string(), description: z.string().optional() })).openapi({ description: 'Levels in display order.' }),
+    segments: z.array(z.object({
+      id: z.string(), name: z.string(), level: z.string().openapi({ description: 'Level id.' }), description: z.string(),
+      playbook: z.string().openapi({ description: 'What to do with the customers of this segment.' }),
+    })),
+  })
+  .openapi('SegmentMap');
 
 export const modelInfoSchema = z
   .object({
@@ -86,6 +118,7 @@ export const modelInfoSchema = z
       samples: z.object({ training: z.number().int(), validation: z.number().int() }).optional(),
     }).nullable(),
     evaluation: z.object({ n: z.number().int(), mse: z.number(), accuracy: z.number(), confusion: z.array(z.array(z.number().int())) }).nullable(),
+    segments: segmentMapSchema.nullable().openapi({ description: 'The segment map that places every scored customer; null when none is configured and no shipped map fits the indicators.' }),
   })
   .openapi('ModelInfo');
 
@@ -129,8 +162,9 @@ export function routes(maxCustomers: number, bodyLimit: number) {
     }),
     createRoute({
       method: 'post', path: '/v1/score', summary: 'Score customers', security: bearer,
-      description: `K, class, strategy, band and C of one customer or an array of up to ${maxCustomers}, in input order. A text/csv body (header row, one customer per line) is answered with CSV, streamed, in the columns of "cvnet classify": id, C, band, K, class, strategy, one score per indicator. Bodies over ${bodyLimit} bytes are refused. Needs the API token when CVNET_API_TOKEN is set.`,
+      description: `K, class, strategy, band, C, segment and level of one customer or an array of up to ${maxCustomers}, in input order; with explain=true also K_base and each indicator's contribution to K. A text/csv body (header row, one customer per line) is answered with CSV, streamed, in the columns of "cvnet classify" (id, C, band, K, class, strategy, one score per indicator; with explain=true then K_base and contrib:<id> per indicator, as "cvnet classify --explain"), then segment and level. Bodies over ${bodyLimit} bytes are refused. Needs the API token when CVNET_API_TOKEN is set.`,
       request: {
+        query: scoreQuerySchema,
         body: {
           required: true,
           content: {

@@ -1,15 +1,26 @@
 /**
  * POST /v1/score: validate (shape with the request schemas, values with the
  * model's rules), then score through core's scoreWithModel — the one scorer,
- * so the answers equal `cvnet classify` — and format JSON or streamed CSV.
+ * so the answers equal `cvnet classify` — place each customer in the model's
+ * segment map, optionally explain K by integrated gradients, and format JSON
+ * or streamed CSV.
  */
-import { CLASSIFIED_COLUMNS, DataError, scoreWithModel, type CustomerRow, type Engine, type ScoredBatch, type ScoredCustomer } from '@cvnet/core';
+import {
+  CLASSIFIED_COLUMNS, DataError, explainCustomers, explanationFields, explanationHeader, explanationObject, scoreWithModel,
+  type CustomerRow, type Engine, type Explanations, type ScoredBatch, type ScoredCustomer,
+} from '@cvnet/core';
 import type { z } from 'zod';
 import { csvLine, parseCsv } from './csv.js';
 import { customerIssues, MAX_ISSUES } from './customers.js';
 import type { ModelState } from './model-state.js';
 import { HttpProblem, pointer, type FieldIssue } from './problem.js';
 import { customerArraySchema, customerInputSchema } from './schemas.js';
+import { assignSegments, type SegmentIds } from './segments.js';
+
+export interface ScoreOptions {
+  /** Add K_base and per-indicator contributions to K (integrated gradients from the "min" baseline). @default false */
+  explain?: boolean;
+}
 
 /** Rows per chunk of a streamed CSV answer. */
 const CSV_CHUNK = 512;
@@ -47,8 +58,33 @@ function scoreRows(
   }
 }
 
+/** Everything the answer holds beyond the scores: segments for all, explanations when asked. */
+interface Extras {
+  segments: SegmentIds[];
+  explained: Explanations | undefined;
+}
+
+/**
+ * Segments (and explanations when asked) of a scored batch, all computed
+ * before anything is sent.
+ *
+ * @throws HttpProblem 422 when the segment map reads a raw column a customer lacks.
+ */
+function extrasOf(
+  state: ModelState,
+  batch: ScoredBatch,
+  rows: readonly CustomerRow[],
+  where: (index: number) => { path: (string | number)[]; line?: number },
+  options: ScoreOptions,
+): Extras {
+  const { ids, issues } = assignSegments(state.segments, batch, rows, where);
+  if (issues.length > 0) throw invalid(issues.slice(0, MAX_ISSUES));
+  const explained = options.explain ? explainCustomers(state.model, batch.customers.map((c) => c.scores)) : undefined;
+  return { segments: ids, explained };
+}
+
 /** A scored customer as the JSON API answers it. */
-function resultOf(customer: ScoredCustomer, indicators: readonly string[]) {
+function resultOf(customer: ScoredCustomer, indicators: readonly string[], extras: Extras, i: number) {
   return {
     id: customer.id,
     K: customer.K,
@@ -57,6 +93,8 @@ function resultOf(customer: ScoredCustomer, indicators: readonly string[]) {
     band: customer.band,
     C: customer.C,
     scores: Object.fromEntries(indicators.map((id, j) => [id, customer.scores[j]!])),
+    ...extras.segments[i]!,
+    ...(extras.explained === undefined ? {} : explanationObject(extras.explained, i)),
   };
 }
 
@@ -76,7 +114,7 @@ function allIssues(state: ModelState, items: readonly unknown[], shape: z.ZodErr
 }
 
 /** Scores a parsed JSON body: one customer → one result, an array → an array. */
-export function scoreJson(engine: Engine, state: ModelState, body: unknown, maxCustomers: number): { result: unknown; count: number } {
+export function scoreJson(engine: Engine, state: ModelState, body: unknown, maxCustomers: number, options: ScoreOptions = {}): { result: unknown; count: number } {
   const single = !Array.isArray(body);
   if (!single && body.length > maxCustomers) {
     throw new HttpProblem('too-many-customers', `${body.length} customers in one request; the limit is ${maxCustomers}`);
@@ -87,30 +125,37 @@ export function scoreJson(engine: Engine, state: ModelState, body: unknown, maxC
   const issues = allIssues(state, items, parsed.error, path);
   if (issues.length > 0 || !parsed.success) throw invalid(issues);
   const rows = items as CustomerRow[];
-  const batch = scoreRows(engine, state, rows, (i) => ({ path: path(i) }), {});
-  const results = batch.customers.map((c) => resultOf(c, batch.indicators));
+  const where = (i: number) => ({ path: path(i) });
+  const batch = scoreRows(engine, state, rows, where, {});
+  const extras = extrasOf(state, batch, rows, where, options);
+  const results = batch.customers.map((c, i) => resultOf(c, batch.indicators, extras, i));
   return { result: single ? results[0] : results, count: results.length };
 }
 
 /**
  * Scores a CSV body and streams the answer in `cvnet classify`'s columns (id,
- * C, band, K, class, strategy, one score per indicator) — valid input again.
- * All rows are checked and scored before the first byte, so a bad row is a
- * 422, never a truncated 200.
+ * C, band, K, class, strategy, one score per indicator; with `explain`, then
+ * K_base and contrib:<id> as `cvnet classify --explain`), then segment and
+ * level — valid input again. All rows are checked, scored and segmented
+ * before the first byte, so a bad row is a 422, never a truncated 200.
  */
-export function scoreCsv(engine: Engine, state: ModelState, text: string, maxCustomers: number): { stream: ReadableStream<Uint8Array>; count: number } {
+export function scoreCsv(engine: Engine, state: ModelState, text: string, maxCustomers: number, options: ScoreOptions = {}): { stream: ReadableStream<Uint8Array>; count: number } {
   const table = parseCsv(text, maxCustomers);
   const rows = table.records.map((r): CustomerRow => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]!])));
   const lines = table.records.map((r) => r.line);
   const issues = customerIssues(state.model, rows, (i) => ({ path: [i], line: lines[i]! }));
   if (issues.length > 0) throw invalid(issues);
-  const batch = scoreRows(engine, state, rows, (i) => ({ path: [i], line: lines[i]! }), { lines });
+  const where = (i: number) => ({ path: [i], line: lines[i]! });
+  const batch = scoreRows(engine, state, rows, where, { lines });
+  const { segments, explained } = extrasOf(state, batch, rows, where, options);
+  // segment and level come last so the columns before them stay byte for byte those of cvnet classify (--explain).
+  const header = [...CLASSIFIED_COLUMNS, ...batch.indicators, ...(explained ? explanationHeader(batch.indicators) : []), 'segment', 'level'];
   const encoder = new TextEncoder();
   let next = -1;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (next === -1) {
-        controller.enqueue(encoder.encode(csvLine([...CLASSIFIED_COLUMNS, ...batch.indicators])));
+        controller.enqueue(encoder.encode(csvLine(header)));
         next = 0;
         return;
       }
@@ -119,7 +164,16 @@ export function scoreCsv(engine: Engine, state: ModelState, text: string, maxCus
         return;
       }
       let text = '';
-      for (const c of batch.customers.slice(next, next + CSV_CHUNK)) text += csvLine([c.id, c.C, c.band, c.K, c.class, c.strategy, ...c.scores]);
+      const end = Math.min(next + CSV_CHUNK, batch.customers.length);
+      for (let i = next; i < end; i++) {
+        const c = batch.customers[i]!;
+        const { segment, level } = segments[i]!;
+        text += csvLine([
+          c.id, c.C, c.band, c.K, c.class, c.strategy, ...c.scores,
+          ...(explained ? explanationFields(explained, i) : []),
+          segment ?? '', level ?? '',
+        ]);
+      }
       next += CSV_CHUNK;
       controller.enqueue(encoder.encode(text));
     },

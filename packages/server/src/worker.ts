@@ -9,6 +9,7 @@ import { createEngine } from '@cvnet/core';
 import { createApp } from './app.js';
 import { jsonLogger, type Logger } from './log.js';
 import { loadModelState, ModelStore } from './model-state.js';
+import { segmentsSetting, type SegmentsSetting } from './segments.js';
 
 /** Bindings the worker reads (wrangler.toml [vars], secrets). */
 export interface WorkerEnv {
@@ -20,6 +21,8 @@ export interface WorkerEnv {
   CVNET_MAX_CUSTOMERS?: string;
   /** In bytes. @default 16 MiB */
   CVNET_BODY_LIMIT?: string;
+  /** Segment map: a shipped map's name (value17, rfm), or a map as JSON text or a JSON object var. @default value17 when the model's indicators allow it, else rfm, else none */
+  CVNET_SEGMENTS?: unknown;
 }
 
 export interface WorkerOptions {
@@ -39,16 +42,17 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
   const store = new ModelStore();
   const source = options.model === undefined ? 'CVNET_MODEL binding' : 'bundled model';
   const raw = options.model ?? env.CVNET_MODEL;
-  if (raw === undefined) {
-    store.fail('no model: set the CVNET_MODEL binding or bundle a model with createWorker({ model })');
-  } else {
-    try {
-      store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw) : raw, source));
-    } catch (error) {
-      const message = error instanceof SyntaxError ? `${source}: not valid JSON` : (error as Error).message;
-      store.fail(message);
-      log({ level: 'error', msg: 'no model loaded', error: message });
-    }
+  // A bad map leaves the worker not ready, like a bad model (/readyz says why).
+  const mapConfigured = env.CVNET_SEGMENTS !== undefined && env.CVNET_SEGMENTS !== '';
+  let segments: SegmentsSetting | undefined;
+  try {
+    if (mapConfigured) segments = segmentsSetting(env.CVNET_SEGMENTS, 'CVNET_SEGMENTS binding');
+    if (raw === undefined) store.fail('no model: set the CVNET_MODEL binding or bundle a model with createWorker({ model })');
+    else store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw) : raw, source, segments === undefined ? {} : { segments }));
+  } catch (error) {
+    const message = error instanceof SyntaxError ? `${source}: not valid JSON` : (error as Error).message;
+    store.fail(message);
+    log({ level: 'error', msg: 'no model loaded', error: message });
   }
   const maxCustomers = positive(env.CVNET_MAX_CUSTOMERS);
   const bodyLimit = positive(env.CVNET_BODY_LIMIT);
@@ -57,7 +61,9 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
     ...(maxCustomers === undefined ? {} : { maxCustomers }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
     ...(env.CVNET_API_TOKEN ? { apiToken: env.CVNET_API_TOKEN } : {}),
-    ...(env.CVNET_ADMIN_TOKEN ? { adminToken: env.CVNET_ADMIN_TOKEN } : {}),
+    // Without its configured map, PUT /v1/model would serve models with another map: keep it off.
+    ...(env.CVNET_ADMIN_TOKEN && (segments !== undefined || !mapConfigured) ? { adminToken: env.CVNET_ADMIN_TOKEN } : {}),
+    ...(segments === undefined ? {} : { segments }),
   });
   return (request) => app.fetch(request);
 }
