@@ -114,3 +114,30 @@ export function kHistogram(values: readonly number[], thresholds: Readonly<Recor
   body += label(M.left + PW / 2, H - 4, 'K', 'text-anchor="middle"');
   return frame('Histogram of K with class thresholds', body);
 }
+
+/**
+ * Horizontal bars around a zero line: what each indicator adds to K (green)
+ * or takes away (red), largest effect first, with the value at the bar's end.
+ */
+export function contributionChart(title: string, bars: readonly { label: string; value: number }[]): string {
+  const sorted = [...bars].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const row = 20;
+  const left = 190;
+  const right = 70;
+  const height = M.top + sorted.length * row + 24;
+  const span = Math.max(1e-9, ...sorted.map((b) => Math.abs(b.value)));
+  const hasNegative = sorted.some((b) => b.value < 0);
+  const zero = hasNegative ? left + (W - left - right) / 2 : left;
+  const scale = (hasNegative ? (W - left - right) / 2 : W - left - right) / span;
+  let body = `<line class="axis" x1="${r2(zero)}" y1="${M.top - 4}" x2="${r2(zero)}" y2="${M.top + sorted.length * row}"/>`;
+  sorted.forEach((b, i) => {
+    const y = M.top + i * row;
+    const x = b.value < 0 ? zero + b.value * scale : zero;
+    // Long names are cut to fit the label column; the bar's tooltip has the full name.
+    body += label(left - 8, y + 14, b.label.length > 30 ? `${b.label.slice(0, 29)}…` : b.label, 'text-anchor="end"');
+    body += `<rect x="${r2(x)}" y="${y + 3}" width="${r2(Math.max(0.5, Math.abs(b.value) * scale))}" height="${row - 6}" fill="${b.value < 0 ? '#b2182b' : '#1b7837'}"><title>${esc(`${b.label}: ${b.value}`)}</title></rect>`;
+    const end = b.value < 0 ? x - 4 : zero + b.value * scale + 4;
+    body += label(end, y + 14, `${b.value >= 0 ? '+' : ''}${b.value.toFixed(4)}`, `class="val" text-anchor="${b.value < 0 ? 'end' : 'start'}"`);
+  });
+  return `<svg class="chart" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">${body}</svg>`;
+}

@@ -6,7 +6,7 @@ import './style.css';
 import { curveChart } from './charts.js';
 import { WorkerClient } from './client.js';
 import type { Failure, InputFile, Response, Result } from './protocol.js';
-import { CustomerTable, renderResult } from './view.js';
+import { CustomerTable, renderExplanation, renderResult } from './view.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -32,7 +32,11 @@ const ui = {
   downloadModel: $<HTMLAnchorElement>('download-model'),
 };
 
-const table = new CustomerTable($<HTMLTableElement>('customers'), $('table-note'));
+const table = new CustomerTable($<HTMLTableElement>('customers'), $('table-note'), (index) => {
+  // The worker is busy training or scoring: the explanation would describe the old model.
+  if (client.busy) return;
+  client.send({ type: 'explain', index });
+});
 let data: InputFile | undefined;
 let started = 0;
 const live = { epochs: [] as number[], perf: [] as number[], frame: 0 };
@@ -113,6 +117,7 @@ function showResult(result: Result): void {
   offer(ui.downloadCsv, `${stem}.classified.csv`, result.csv, 'text/csv');
   offer(ui.downloadModel, result.model.name, result.model.text, 'application/json');
   renderResult(result, table);
+  $('explain-card').hidden = true;
   ui.results.hidden = false;
   setStatus('done', result.mode === 'train'
     ? `Trained and classified ${result.customers.length} customers in ${seconds} s.`
@@ -140,6 +145,9 @@ function onMessage(message: Response): void {
       break;
     case 'result':
       showResult(message);
+      break;
+    case 'explanation':
+      renderExplanation(message);
       break;
   }
   setBusy(false);

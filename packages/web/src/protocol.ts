@@ -31,7 +31,9 @@ export type Request =
       cancel?: SharedArrayBuffer;
     }
   | { type: 'score'; data: InputFile; model: InputFile }
-  | { type: 'demo'; customers: number; seed: number };
+  | { type: 'demo'; customers: number; seed: number }
+  /** Explain customer `index` (position in the last result's `customers`). */
+  | { type: 'explain'; index: number };
 
 export interface Customer {
   id: string;
@@ -78,9 +80,27 @@ export interface Failure {
   column?: string;
 }
 
+/**
+ * One customer's K as a sum of indicator contributions (integrated gradients
+ * from the baseline customer, as `cvnet classify --explain`):
+ * K − kBase = Σ contributions.
+ */
+export interface Explanation {
+  type: 'explanation';
+  index: number;
+  id: string;
+  /** The engine's K, as in the result. */
+  K: number;
+  kBase: number;
+  indicators: { id: string; name: string }[];
+  /** Model input order. */
+  contributions: number[];
+}
+
 export type Response =
   | { type: 'progress'; epochs: number[]; perf: number[] }
   | { type: 'cancelled'; epoch: number }
   | { type: 'demo'; file: TextFile }
   | Result
+  | Explanation
   | Failure;

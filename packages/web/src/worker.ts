@@ -5,7 +5,7 @@
  * synchronous Wasm call, so the page stays responsive only because it runs here.
  */
 import {
-  CvnetError, defaultConfig, generateSurvey, loadEngine, parseConfig, parseModelText, scoreWithModel,
+  CvnetError, defaultConfig, explainCustomers, generateSurvey, loadEngine, parseConfig, parseModelText, scoreWithModel,
   serializeModel, toCsv, trainCustomerValue, type Model, type ProjectConfig, type ScoredBatch,
 } from '@cvnet/core';
 import { classifiedCsv } from './classified.js';
@@ -42,8 +42,12 @@ function blameData<T>(data: InputFile, body: () => T, other: Failure['input'], o
   }
 }
 
+/** The last result's model and customers, kept so a click in the page can be explained without resending them. */
+let last: { model: Model; scored: ScoredBatch } | undefined;
+
 function result(mode: Result['mode'], model: Model, modelName: string, scored: ScoredBatch, warnings: string[], training?: Training): Result {
   const method = model.method!;
+  last = { model, scored };
   return {
     type: 'result',
     mode,
@@ -114,6 +118,22 @@ async function score(req: Extract<Request, { type: 'score' }>): Promise<void> {
   post(result('score', model, req.model.name, scored, []));
 }
 
+function explain(index: number): void {
+  const c = last?.scored.customers[index];
+  if (!last || !c) throw new InputError('engine', undefined, new Error(`no customer ${index + 1} to explain: train or score first`));
+  const ex = explainCustomers(last.model, [c.scores]);
+  const names = new Map(last.model.method!.system.indicators.map((i) => [i.id, i.name]));
+  post({
+    type: 'explanation',
+    index,
+    id: c.id,
+    K: c.K,
+    kBase: ex.kBase,
+    indicators: ex.indicators.map((id) => ({ id, name: names.get(id) ?? id })),
+    contributions: ex.customers[0]!.contributions,
+  });
+}
+
 function failure(error: unknown): Failure {
   const e = error instanceof InputError ? error : new InputError('engine', undefined, error);
   const cause = e.error as { row?: unknown; column?: unknown } | null;
@@ -131,6 +151,7 @@ self.onmessage = async (event: MessageEvent<Request>): Promise<void> => {
   try {
     if (req.type === 'train') await train(req);
     else if (req.type === 'score') await score(req);
+    else if (req.type === 'explain') explain(req.index);
     else {
       const text = toCsv(generateSurvey({ customers: req.customers, seed: req.seed }));
       post({ type: 'demo', file: { name: `synthetic-survey-seed${req.seed}.csv`, text } });

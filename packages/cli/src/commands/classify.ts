@@ -3,16 +3,20 @@ import { OptionsError, loadEngine, methodOf } from '@cvnet/core';
 import { atomicWriteStream, openCsv, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { formatStream, scoreStream, type OutputFormat } from '../lib/method-output.js';
+import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { writeToStdout } from '../lib/stdout.js';
 
 export default class Classify extends Command {
   static override description = `Classify customers with a model trained from a project config.
 
-For every customer: indicator scores on the model's own scale (the cut points fitted at training), current value C and its band, the network's value K, class A-D and its strategy. Rows may hold the raw source columns or the indicator scores under the indicator ids, so this command's own CSV output is valid input again. Output columns: id, C, band, K, class, strategy, then one score column per indicator id; numbers are written in full so K equals the model's to the last digit. Large files are streamed in chunks (flat memory); with --out the file appears only when complete.`;
+For every customer: indicator scores on the model's own scale (the cut points fitted at training), current value C and its band, the network's value K, class A-D and its strategy. Rows may hold the raw source columns or the indicator scores under the indicator ids, so this command's own CSV output is valid input again. Output columns: id, C, band, K, class, strategy, then one score column per indicator id; numbers are written in full so K equals the model's to the last digit. Large files are streamed in chunks (flat memory); with --out the file appears only when complete.
+
+--explain appends K_base (K of the baseline customer: the lowest training score of every indicator) and one contrib:<indicator id> column per indicator, the integrated-gradient contributions, which add up to K - K_base. --pseudonymize writes HMAC-SHA256 pseudonyms (key in $CVNET_PSEUDONYM_KEY) instead of the ids.`;
 
   static override examples = [
     '<%= config.bin %> classify customers.csv --model model.json --out classified.csv',
     '<%= config.bin %> classify customers.csv --model model.json --format jsonl > classified.jsonl',
+    '<%= config.bin %> classify customers.csv --model model.json --explain --out explained.csv',
   ];
 
   static override args = {
@@ -23,22 +27,26 @@ For every customer: indicator scores on the model's own scale (the cut points fi
     model: Flags.string({ char: 'm', description: 'model file written by cvnet train --config or cvnet run', required: true }),
     out: Flags.string({ char: 'o', description: 'file to write [default: standard output]' }),
     format: Flags.string({ description: 'csv, or jsonl (one JSON object per line) [default: jsonl when --out ends in .jsonl or .ndjson, else csv]', options: ['csv', 'jsonl'] }),
+    explain: Flags.boolean({ description: 'add K_base and one contrib:<indicator id> column per indicator (contributions to K, summing to K - K_base)', default: false }),
+    pseudonymize: Flags.boolean({ description: 'write HMAC-SHA256 pseudonyms keyed by $CVNET_PSEUDONYM_KEY instead of customer ids', default: false }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Classify);
+    let ids: IdPolicy | undefined;
     try {
+      ids = idPolicy(flags.pseudonymize);
       const format = (flags.format ?? (/\.(jsonl|ndjson)$/i.test(flags.out ?? '') ? 'jsonl' : 'csv')) as OutputFormat;
       const model = await readModelFile(flags.model);
       const indicators = methodOf(model, flags.model).system.indicators.map((i) => i.id);
       if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
       const engine = await loadEngine();
       const source = await openCsv(args.data);
-      const text = formatStream(scoreStream(engine, model, source), indicators, format);
+      const text = formatStream(scoreStream(engine, model, source), indicators, format, { ids: ids.ids, ...(flags.explain ? { explain: model } : {}) });
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {
-      fail(this, error);
+      fail(this, pseudonymizeError(error, ids));
     }
   }
 }

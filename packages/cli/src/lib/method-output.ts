@@ -4,32 +4,49 @@
  * CSV or JSON lines, and a streaming scorer that reads a CSV in chunks.
  */
 import { stringify } from 'csv-stringify/sync';
-import { CLASSIFIED_COLUMNS, scoreWithModel, type Engine, type Model, type ScoredBatch, type ScoredCustomer } from '@cvnet/core';
+import { CLASSIFIED_COLUMNS, explainCustomers, explanationFields, explanationHeader, scoreWithModel, type Engine, type Model, type ScoredBatch, type ScoredCustomer } from '@cvnet/core';
 import { DataError, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { inFile, toRow } from './method-input.js';
 
 export type OutputFormat = 'csv' | 'jsonl';
 
-/** Header of a classified file. */
-export function classifiedHeader(indicators: readonly string[]): string[] {
-  return [...CLASSIFIED_COLUMNS, ...indicators];
+export interface FormatOptions {
+  /** Applied to every id written (`--pseudonymize`). @default the identity */
+  ids?: (id: string) => string;
+  /**
+   * Append `K_base` and one `contrib:<indicator id>` column per indicator:
+   * integrated-gradient contributions to K from this model's baseline customer.
+   * @default no explanation columns
+   */
+  explain?: Model;
+}
+
+/** Header of a classified file (with the explanation columns when `explain`). */
+export function classifiedHeader(indicators: readonly string[], explain = false): string[] {
+  return [...CLASSIFIED_COLUMNS, ...indicators, ...(explain ? explanationHeader(indicators) : [])];
 }
 
 /**
  * Numbers are written with JavaScript's shortest round-trip form, so K read
  * back from the file equals the model's K to the last digit.
  */
-function fields(c: ScoredCustomer): (string | number)[] {
-  return [c.id, c.C, c.band, c.K, c.class, c.strategy, ...c.scores];
+function fields(c: ScoredCustomer, ids: (id: string) => string): (string | number)[] {
+  return [ids(c.id), c.C, c.band, c.K, c.class, c.strategy, ...c.scores];
 }
 
+const same = (id: string): string => id;
+
 /** A batch as CSV or JSON-lines text (CSV header only when `header`). */
-export function formatBatch(batch: ScoredBatch, format: OutputFormat, header: boolean): string {
-  const columns = classifiedHeader(batch.indicators);
+export function formatBatch(batch: ScoredBatch, format: OutputFormat, header: boolean, options: FormatOptions = {}): string {
+  const ids = options.ids ?? same;
+  const columns = classifiedHeader(batch.indicators, options.explain !== undefined);
+  // Explained per batch, so memory stays flat however long the file is.
+  const ex = options.explain && batch.customers.length ? explainCustomers(options.explain, batch.customers.map((c) => c.scores)) : undefined;
+  const values = (c: ScoredCustomer, i: number): (string | number)[] => (ex ? [...fields(c, ids), ...explanationFields(ex, i)] : fields(c, ids));
   if (format === 'jsonl') {
-    return batch.customers.map((c) => `${JSON.stringify(Object.fromEntries(fields(c).map((v, j) => [columns[j]!, v])))}\n`).join('');
+    return batch.customers.map((c, i) => `${JSON.stringify(Object.fromEntries(values(c, i).map((v, j) => [columns[j]!, v])))}\n`).join('');
   }
-  return stringify([...(header ? [columns] : []), ...batch.customers.map(fields)]);
+  return stringify([...(header ? [columns] : []), ...batch.customers.map(values)]);
 }
 
 /** Rows per call of scoreWithModel: amortises the Wasm call, keeps memory flat. */
@@ -69,12 +86,12 @@ export async function* scoreStream(engine: Engine, model: Model, source: CsvSour
  * The output text: the header is emitted with the first scored chunk, so an
  * error in the first rows leaves standard output empty.
  */
-export async function* formatStream(batches: AsyncIterable<ScoredBatch>, indicators: readonly string[], format: OutputFormat): AsyncGenerator<string> {
+export async function* formatStream(batches: AsyncIterable<ScoredBatch>, indicators: readonly string[], format: OutputFormat, options: FormatOptions = {}): AsyncGenerator<string> {
   let header = format === 'csv';
   for await (const batch of batches) {
-    yield formatBatch(batch, format, header);
+    yield formatBatch(batch, format, header, options);
     header = false;
   }
   // A file with no customers still gets its header.
-  if (header) yield stringify([classifiedHeader(indicators)]);
+  if (header) yield stringify([classifiedHeader(indicators, options.explain !== undefined)]);
 }

@@ -19,11 +19,13 @@ import {
   type CustomerValueRun,
   type Engine,
   type ProjectConfig,
+  type QualityReport,
   type ScoredBatch,
 } from '@cvnet/core';
 import { DataError } from '@cvnet/core/data';
 import { progressLine } from './progress.js';
 import { loadConfig, onData, readCustomers, type CustomerTable, type LoadedConfig } from './method-input.js';
+import { cleanRows, loadQualityPolicy } from './report-sections.js';
 
 /** Table 2 of the study for `table`, plus the band and C of every customer. */
 export interface Preclassification {
@@ -81,6 +83,8 @@ export interface MethodRun {
   scored: ScoredBatch;
   engine: Engine;
   warnings: string[];
+  /** What the data-quality policy did, when one was given. */
+  quality?: QualityReport;
 }
 
 export interface TrainMethodOptions {
@@ -96,6 +100,12 @@ export interface TrainMethodOptions {
   training?: ProjectConfig['training'];
   /** Draw a progress line on stderr. @default false */
   progress?: boolean;
+  /**
+   * Data-quality policy file (JSON/JSONC), applied to the rows before
+   * anything is fitted, trained or scored.
+   * @default no policy: the rows are used as read
+   */
+  quality?: string;
 }
 
 /**
@@ -107,7 +117,15 @@ export async function trainMethod(options: TrainMethodOptions): Promise<MethodRu
   const loaded = await loadConfig(options.config, options.seed);
   const training = { ...loaded.config.training, ...options.training };
   const config: ProjectConfig = Object.keys(training).length ? { ...loaded.config, training } : loaded.config;
-  const input = await readCustomers(options.data);
+  const policy = options.quality === undefined ? undefined : await loadQualityPolicy(options.quality, loaded.config.idColumn);
+  let input = await readCustomers(options.data);
+  let quality: QualityReport | undefined;
+  if (policy) {
+    const clean = cleanRows(input.path, input.rows, input.lines, policy);
+    if (clean.rows.length === 0) throw new DataError(`${input.path}: the quality policy ${options.quality} removed every customer`);
+    input = { ...input, rows: clean.rows, lines: clean.lines };
+    quality = clean.report;
+  }
   const numbering = { lines: input.lines };
   // Checked before training so a bad sample fails fast and names the problem.
   const prepared = onData(input.path, loaded.label, () => prepareData(config, input.rows, numbering));
@@ -128,5 +146,5 @@ export async function trainMethod(options: TrainMethodOptions): Promise<MethodRu
     progress?.done();
   }
   const scored = onData(input.path, loaded.label, () => scoreWithModel(engine, run.model, input.rows, numbering));
-  return { input, loaded, config, run, scored, engine, warnings: run.prepared.warnings };
+  return { input, loaded, config, run, scored, engine, warnings: run.prepared.warnings, ...(quality ? { quality } : {}) };
 }

@@ -122,8 +122,11 @@ function strategySection(d: ReportData): string {
 
 function customersSection(d: ReportData): string {
   const top = [...d.customers].sort((a, b) => b.k - a.k).slice(0, TOP_CUSTOMERS);
-  const rows = top.map((c) => `<tr><td class="l">${esc(c.id)}</td><td>${fmt(c.k, 4)}</td><td class="l">${c.class}</td></tr>`).join('');
-  return section('customers', `Highest-value customers (top ${top.length} of ${d.customers.length})`, `<table><tr><th class="l">Customer</th><th>K</th><th class="l">Class</th></tr>${rows}</table>`);
+  // Without showIds the table keeps the ranking but names nobody.
+  const who = (c: (typeof top)[number], rank: number): string => (d.showIds ? esc(c.id) : `#${rank + 1}`);
+  const rows = top.map((c, i) => `<tr><td class="l">${who(c, i)}</td><td>${fmt(c.k, 4)}</td><td class="l">${c.class}</td></tr>`).join('');
+  const note = d.showIds ? '' : '<p class="meta">Customer ids are left out of the report; ask for them (cvnet run/report --show-ids) or pseudonymise them (--pseudonymize).</p>';
+  return section('customers', `Highest-value customers (top ${top.length} of ${d.customers.length})`, `${note}<table><tr><th class="l">${d.showIds ? 'Customer' : 'Rank'}</th><th>K</th><th class="l">Class</th></tr>${rows}</table>`);
 }
 
 function notesSection(d: ReportData): string {
@@ -150,6 +153,7 @@ ${confusionSection(data)}
 ${weightsSection(data)}
 ${strategySection(data)}
 ${customersSection(data)}
+${(data.sections ?? []).join('\n')}
 ${notesSection(data)}
 </body></html>
 `;

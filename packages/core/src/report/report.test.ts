@@ -29,6 +29,7 @@ function data(): ReportData {
     matrices: [{ name: 'dimensions', items: ['current'], cr: 0, ci: 0, lambdaMax: 1, weights: [1] }],
     target: 'comprehensive weighted score',
     warnings: ['indicator "visits": ties <here>'],
+    showIds: true,
   };
 }
 
@@ -45,6 +46,16 @@ describe('HTML report', () => {
     expect(html).toContain('class="threshold"');
     expect(html).toContain('comprehensive weighted score');
     expect(html).toContain('Synthetic data');
+  });
+
+  it('leaves customer ids out unless asked, and places extra sections before the notes', () => {
+    const hidden = renderReport({ ...data(), showIds: false, sections: ['<section id="extra"><h2>Extra</h2></section>'] });
+    expect(hidden).not.toContain('c2');
+    expect(hidden).not.toContain('alert(1)');
+    expect(hidden).toMatch(/<td class="l">#1<\/td><td>0\.9000<\/td>/);
+    expect(hidden.indexOf('<section id="extra">')).toBeGreaterThan(hidden.indexOf('<section id="customers">'));
+    expect(hidden.indexOf('<section id="extra">')).toBeLessThan(hidden.indexOf('<section id="target">'));
+    expect(html).toContain('>c2<');
   });
 
   it('is self-contained: no external URLs, no scripts', () => {

@@ -41,4 +41,18 @@ export interface ReportData {
   /** Which target the network learnt, e.g. `comprehensive weighted score`. */
   target: string;
   warnings: readonly string[];
+  /**
+   * Show customer ids in the top-customers table. Reports leave raw ids out
+   * unless asked, so a report can be shared without leaking who the
+   * customers are; pass true for pseudonymised ids or when the ids may be shown.
+   * @default false
+   */
+  showIds?: boolean;
+  /**
+   * Further `<section>`s rendered by their own modules (segments, importance,
+   * clusters, data quality: each escapes its own text), placed before the
+   * target and warnings.
+   * @default none
+   */
+  sections?: readonly string[];
 }
