@@ -42,7 +42,11 @@ describe('cvnet run on the bundled synthetic survey', () => {
     const html = readFileSync(join(dir, 'out/report.html'), 'utf8');
     expect(html).toContain('Synthetic data');
     for (const section of ['bands', 'training', 'k-distribution', 'classes', 'confusion', 'weights']) expect(html).toContain(`<section id="${section}">`);
-    expect(html).toContain('test MSE (final)');
+    // The engine records the test MSE every epoch, so the report draws the curve, not the final level.
+    expect(html).toContain('test MSE');
+    expect(html).not.toContain('test MSE (final)');
+    const history = JSON.parse(readFileSync(join(dir, 'out/model.json'), 'utf8')).training.history;
+    expect(history.tperf).toHaveLength(history.perf.length);
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|<iframe|<img|\bsrc=|@import|url\(/i);
   });

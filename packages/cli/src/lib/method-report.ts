@@ -70,7 +70,7 @@ export function reportFromModel(input: ModelReportInput): ReportData {
     },
     bands: input.bands,
     ...(trainSamples !== undefined && testSamples !== undefined ? { sample: { size: trainSamples + testSamples, train: trainSamples, test: testSamples } } : {}),
-    ...(t ? { training: { train: t.history.perf, ...(method.evaluation ? { finalTest: method.evaluation.mse } : {}) } } : {}),
+    ...(t ? { training: { train: t.history.perf, ...(t.history.tperf?.length ? { test: t.history.tperf } : method.evaluation ? { finalTest: method.evaluation.mse } : {}) } } : {}),
     customers: input.customers,
     thresholds: method.thresholds,
     strategies: method.strategies,
