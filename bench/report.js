@@ -1,6 +1,6 @@
 // Writes bench/results.json, bench/RESULTS.md (tables) and bench/results.svg
 // (self-contained bar charts), each via a temporary file and a rename.
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 
 async function atomicWrite(name, text) {
   const url = new URL(name, import.meta.url);
@@ -74,8 +74,24 @@ function svg(records) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
 }
 
+/**
+ * results.json is shared with the HTTP and web-size benchmarks (suites "http"
+ * and "web"), which run separately: keep their records and replace only the
+ * suites this run measured.
+ */
+async function mergedRecords(records) {
+  const measured = new Set(records.map((r) => r.suite));
+  let previous = [];
+  try {
+    previous = JSON.parse(await readFile(new URL('results.json', import.meta.url), 'utf8'));
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  return [...previous.filter((r) => !measured.has(r.suite)), ...records];
+}
+
 export async function writeReport({ records, notes, machine, flops }) {
-  await atomicWrite('results.json', `${JSON.stringify(records, null, 2)}\n`);
+  await atomicWrite('results.json', `${JSON.stringify(await mergedRecords(records), null, 2)}\n`);
   const md = [
     '# cvnet benchmark results',
     '',
@@ -99,6 +115,7 @@ export async function writeReport({ records, notes, machine, flops }) {
     ...notes.map((n) => `- ${n}`),
     '',
     'Charts: [results.svg](results.svg). Raw records: [results.json](results.json).',
+    'HTTP load (`npm run bench:http`): [RESULTS-http.md](RESULTS-http.md). Web page size (`npm run bench:web`): [RESULTS-web.md](RESULTS-web.md).',
     '',
   ].join('\n');
   await atomicWrite('RESULTS.md', md);
