@@ -1,12 +1,24 @@
-// CLI end to end: `cvnet predict` over a large CSV (time, rows/s, peak RSS)
-// against DuckDB merely counting the same file's rows, and start-up time of
-// `cvnet predict` on one row against `node -e ""` and oclif's `--version`.
-// `cvnet classify` is benchmarked once that command exists. Needs the CLI
-// built (packages/cli/dist); otherwise every row is skipped with a note.
+// CLI end to end, each a child process as a user runs it:
+// - `cvnet predict` (f64 and f32) over a 14-input CSV and `cvnet classify`
+//   over a generated survey (generateSurvey + toCsv, the bundled survey's
+//   columns; model trained with `cvnet train --config` on the bundled file):
+//   rows/s and peak RSS, against DuckDB merely counting the same file's rows
+//   (`SELECT count(*) FROM read_csv(...)`, its default threads): best of 3
+//   queries in process (the floor for reading the file) and one whole node
+//   process doing it (like-for-like with a cvnet run);
+// - start-up: `node -e ""`, `cvnet --version` (Node + oclif) and
+//   `cvnet predict` on 10 rows, interleaved round by round so that load
+//   changes hit all three alike; medians.
+// Needs the CLI built (packages/cli/dist); otherwise every row is skipped.
+//   npm run bench            (with the other suites; writes everything)
+//   npm run bench:cli [-- --quick] [-- --rows N]
+//                            (this suite only; full runs merge the "cli"
+//                            records into bench/results.json and write
+//                            bench/RESULTS-cli.md; --quick only prints)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticData } from './common.js';
@@ -15,8 +27,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'packages/cli/bin/run.js');
 const commandBuilt = (name) => existsSync(join(root, `packages/cli/dist/commands/${name}.js`));
 
-// Preloaded into each timed child: reports its peak RSS (KiB) on exit.
-const RSS_PRELOAD = `process.on('exit', () => require('fs').writeFileSync(process.env.CVNET_BENCH_RSS, String(process.resourceUsage().maxRSS)));\n`;
+// Preloaded into each timed child: reports its peak RSS (KiB) on exit. On
+// Linux that is VmHWM, the high-water mark of the program's own memory:
+// getrusage's maxRSS also counts the moment between fork and exec, when the
+// child is still a copy of this bench (which holds the generated data), so
+// it reported the bench's size rather than the command's.
+const RSS_PRELOAD = `process.on('exit', () => {
+  const fs = require('fs');
+  let kib = process.resourceUsage().maxRSS;
+  try { kib = Number(/VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+  fs.writeFileSync(process.env.CVNET_BENCH_RSS, String(kib));
+});\n`;
 
 async function writeCsv(path, rows, seed) {
   const data = syntheticData(rows, 14, seed);
@@ -29,7 +50,22 @@ async function writeCsv(path, rows, seed) {
   await writeFile(path, `${chunks.join('\n')}\n`);
 }
 
-/** Runs node with args; returns seconds and the file holding its peak RSS, throwing on failure. */
+/** A survey file of `rows` customers, written in slices so the bench itself stays small. */
+async function writeSurvey(path, rows) {
+  const { generateSurvey, toCsv } = await import('../packages/core/dist/index.node.js');
+  const slice = 100_000;
+  const parts = [];
+  for (let from = 0; from < rows; from += slice) {
+    // A distinct seed per slice, and ids renumbered so they stay unique.
+    const customers = generateSurvey({ customers: Math.min(slice, rows - from), seed: 1 + from / slice })
+      .map((row, i) => ({ ...row, id: `S${String(from + i + 1).padStart(8, '0')}` }));
+    const text = toCsv(customers);
+    parts.push(from === 0 ? text : text.slice(text.indexOf('\n') + 1));
+  }
+  await writeFile(path, parts.join(''));
+}
+
+/** Runs node with args; returns seconds and peak RSS (MiB), throwing on failure. */
 function timed(dir, args) {
   const rssFile = join(dir, 'rss');
   const t0 = performance.now();
@@ -38,73 +74,133 @@ function timed(dir, args) {
   });
   const seconds = (performance.now() - t0) / 1000;
   if (child.status !== 0) throw new Error(`node ${args.join(' ')} failed (${child.status}): ${child.stderr.slice(0, 500)}`);
-  return { seconds, rssFile };
+  return { seconds, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export async function cliBench({ quick }) {
+/** DuckDB counting the rows of `path`: best of 3 timed queries, seconds. */
+async function duckCount(path, rows) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const reader = await connection.runAndReadAll(`SELECT count(*) FROM read_csv('${path.replace(/'/g, "''")}')`);
+      times.push((performance.now() - t0) / 1000);
+      const count = Number(reader.getRows()[0][0]);
+      if (count !== rows) throw new Error(`DuckDB counted ${count} rows in ${path}, expected ${rows}`);
+    }
+    return Math.min(...times);
+  } finally {
+    connection.closeSync?.();
+  }
+}
+
+// A whole process that counts a file's rows with DuckDB, like-for-like with a
+// cvnet run (Node start, library load, instance start, one query).
+const DUCK_PROCESS = `const [url, path, rows] = process.argv.slice(2);
+const { DuckDBInstance } = await import(url);
+const connection = await (await DuckDBInstance.create(':memory:')).connect();
+const reader = await connection.runAndReadAll(\`SELECT count(*) FROM read_csv('\${path.replace(/'/g, "''")}')\`);
+if (Number(reader.getRows()[0][0]) !== Number(rows)) throw new Error('DuckDB miscounted ' + path);
+`;
+
+/** Seconds of a whole `node` process counting the rows of `path` with DuckDB. */
+function duckProcess(dir, path, rows) {
+  return timed(dir, [join(dir, 'duck-count.mjs'), import.meta.resolve('@duckdb/node-api'), path, String(rows)]).seconds;
+}
+
+export async function cliBench({ quick, rows: given }) {
   const records = [];
   const notes = [];
-  const rows = quick ? 20_000 : 1_000_000;
+  const rows = given ?? (quick ? 20_000 : 1_000_000);
   if (!commandBuilt('predict')) {
     notes.push('cli suite skipped: packages/cli is not built (run `npm run build`) or has no predict command.');
     return { records, notes };
   }
+  const loadAtStart = os.loadavg()[0];
   const dir = await mkdtemp(join(tmpdir(), 'cvnet-bench-'));
+  const record = (tool, n, precision, value, unit) => {
+    records.push({ suite: 'cli', tool, n, threads: 1, precision, value, unit });
+    console.log(`cli   ${tool.padEnd(26)} n=${String(n).padEnd(8)} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}`);
+  };
   try {
     await writeFile(join(dir, 'rss.cjs'), RSS_PRELOAD);
+    await writeFile(join(dir, 'duck-count.mjs'), DUCK_PROCESS);
     const big = join(dir, 'big.csv');
-    const small = join(dir, 'train.csv');
-    const one = join(dir, 'one.csv');
+    const ten = join(dir, 'ten.csv');
     const model = join(dir, 'model.json');
     await writeCsv(big, rows, 11);
-    await writeCsv(small, 2000, 12);
-    await writeCsv(one, 1, 13);
+    await writeCsv(join(dir, 'train.csv'), 2000, 12);
+    await writeCsv(ten, 10, 13);
     const features = Array.from({ length: 14 }, (_, j) => `x${j + 1}`).join(',');
-    timed(dir, [bin, 'train', small, '--target', 'K', '--features', features, '--epochs', '50', '--seed', '1', '--out', model]);
+    timed(dir, [bin, 'train', join(dir, 'train.csv'), '--target', 'K', '--features', features, '--epochs', '50', '--seed', '1', '--out', model]);
 
-    const predict = timed(dir, [bin, 'predict', big, '--model', model, '--out', join(dir, 'scored.csv')]);
-    predict.rssMiB = Number(await readFile(predict.rssFile, 'utf8')) / 1024;
-    records.push({ suite: 'cli', tool: 'cvnet-predict', n: rows, threads: 1, precision: 'f64', value: rows / predict.seconds, unit: 'rows/s' });
-    records.push({ suite: 'cli', tool: 'cvnet-predict', n: rows, threads: 1, precision: 'f64', value: predict.rssMiB, unit: 'MiB peak RSS' });
+    // Scoring throughput and memory, each beside DuckDB's count of the same file.
+    const duckBig = await duckCount(big, rows).catch((error) => {
+      notes.push(`DuckDB comparison skipped: ${error.message}`);
+      return undefined;
+    });
+    const duckBigProcess = duckBig === undefined ? undefined : duckProcess(dir, big, rows);
+    for (const precision of ['f64', 'f32']) {
+      const run = timed(dir, [bin, 'predict', big, '--model', model, '--precision', precision, '--out', join(dir, 'scored.csv')]);
+      record('cvnet-predict', rows, precision, rows / run.seconds, 'rows/s');
+      record('cvnet-predict', rows, precision, run.rssMiB, 'MiB peak RSS');
+      if (duckBig !== undefined && precision === 'f64') {
+        record('cvnet-predict', rows, precision, run.seconds / duckBig, '× DuckDB count time');
+        record('cvnet-predict', rows, precision, run.seconds / duckBigProcess, '× DuckDB count process');
+      }
+    }
+    if (duckBig !== undefined) {
+      record('duckdb-count', rows, 'n/a', rows / duckBig, 'rows/s');
+      record('duckdb-count-process', rows, 'n/a', rows / duckBigProcess, 'rows/s');
+    }
 
     if (commandBuilt('classify')) {
       try {
-        const classify = timed(dir, [bin, 'classify', big, '--model', model, '--out', join(dir, 'classified.csv')]);
-        classify.rssMiB = Number(await readFile(classify.rssFile, 'utf8')) / 1024;
-        records.push({ suite: 'cli', tool: 'cvnet-classify', n: rows, threads: 1, precision: 'f64', value: rows / classify.seconds, unit: 'rows/s' });
-        records.push({ suite: 'cli', tool: 'cvnet-classify', n: rows, threads: 1, precision: 'f64', value: classify.rssMiB, unit: 'MiB peak RSS' });
+        const survey = join(dir, 'survey.csv');
+        const config = join(dir, 'cvnet.config.jsonc');
+        const methodModel = join(dir, 'method.json');
+        await writeSurvey(survey, rows);
+        timed(dir, [bin, 'init', '--out', config]);
+        timed(dir, [bin, 'train', join(root, 'packages/cli/data/synthetic-survey-548.csv'), '--config', config, '--out', methodModel]);
+        const duckSurvey = await duckCount(survey, rows);
+        const duckSurveyProcess = duckProcess(dir, survey, rows);
+        const run = timed(dir, [bin, 'classify', survey, '--model', methodModel, '--out', join(dir, 'classified.csv')]);
+        record('cvnet-classify', rows, 'f64', rows / run.seconds, 'rows/s');
+        record('cvnet-classify', rows, 'f64', run.rssMiB, 'MiB peak RSS');
+        record('cvnet-classify', rows, 'f64', run.seconds / duckSurvey, '× DuckDB count time');
+        record('cvnet-classify', rows, 'f64', run.seconds / duckSurveyProcess, '× DuckDB count process');
+        record('duckdb-count-survey', rows, 'n/a', rows / duckSurvey, 'rows/s');
+        record('duckdb-count-survey-process', rows, 'n/a', rows / duckSurveyProcess, 'rows/s');
       } catch (error) {
-        // classify needs a model trained from a project config (the customer-value
-        // method); this harness trains a plain network on synthetic columns.
         notes.push(`cvnet classify: skipped, ${error.message.split('\n').find((l) => l.includes('Error')) ?? error.message}`);
       }
     } else {
       notes.push('cvnet classify: skipped, the command does not exist yet.');
     }
 
-    try {
-      const { DuckDBInstance } = await import('@duckdb/node-api');
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      const t0 = performance.now();
-      const reader = await connection.runAndReadAll(`SELECT count(*) FROM read_csv('${big.replace(/'/g, "''")}')`);
-      const seconds = (performance.now() - t0) / 1000;
-      const count = Number(reader.getRows()[0][0]);
-      if (count !== rows) throw new Error(`DuckDB counted ${count} rows, expected ${rows}`);
-      records.push({ suite: 'cli', tool: 'duckdb-count', n: rows, threads: 0, precision: 'n/a', value: rows / seconds, unit: 'rows/s' });
-      connection.closeSync?.();
-    } catch (error) {
-      notes.push(`DuckDB comparison skipped: ${error.message}`);
+    // Start-up, interleaved: one run of each per round.
+    const reps = quick ? 3 : 15;
+    const cases = {
+      'node-empty': ['-e', ''],
+      'cvnet-version': [bin, '--version'],
+      'cvnet-predict-10-rows': [bin, 'predict', ten, '--model', model, '--out', join(dir, 'ten-out.csv')],
+    };
+    const times = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+    for (let r = 0; r < reps + 1; r++) {
+      for (const [name, args] of Object.entries(cases)) {
+        const ms = timed(dir, args).seconds * 1000;
+        if (r > 0) times[name].push(ms); // round 0 warms the file cache
+      }
     }
-
-    const reps = quick ? 1 : 5;
-    const startup = (args) => median(Array.from({ length: reps }, () => timed(dir, args).seconds * 1000));
-    records.push({ suite: 'cli', tool: 'node-empty', n: 0, threads: 1, precision: 'n/a', value: startup(['-e', '']), unit: 'ms start-up' });
-    records.push({ suite: 'cli', tool: 'cvnet-version', n: 0, threads: 1, precision: 'n/a', value: startup([bin, '--version']), unit: 'ms start-up' });
-    records.push({ suite: 'cli', tool: 'cvnet-predict', n: 1, threads: 1, precision: 'f64', value: startup([bin, 'predict', one, '--model', model, '--out', join(dir, 'one-out.csv')]), unit: 'ms start-up' });
-    notes.push(`CLI rows: ${rows.toLocaleString('en')}-row CSV of 14 inputs; DuckDB (@duckdb/node-api, its default threads) only counts the rows, the floor for reading the file; start-up figures are medians of ${reps} runs including Node's own start.`);
+    const ms = Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, median(xs)]));
+    for (const [name, value] of Object.entries(ms)) record(name, name.includes('10') ? 10 : 0, 'n/a', value, 'ms start-up');
+    record('cvnet-predict-10-rows', 10, 'n/a', ms['cvnet-predict-10-rows'] / ms['cvnet-version'], '× cvnet --version');
+    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included). Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
   } catch (error) {
     notes.push(`cli suite failed: ${error.message}`);
   } finally {
@@ -112,3 +208,33 @@ export async function cliBench({ quick }) {
   }
   return { records, notes };
 }
+
+/** Standalone run: this suite only; full runs merge into results.json and write RESULTS-cli.md. */
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const at = process.argv.indexOf('--rows');
+  const rows = at > 0 ? Number(process.argv[at + 1]) : undefined;
+  const { records, notes } = await cliBench({ quick, rows });
+  for (const note of notes) console.log(`note: ${note}`);
+  if (quick || records.length === 0) return;
+  const path = join(root, 'bench/results.json');
+  const previous = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
+  writeFileSync(`${path}.tmp`, `${JSON.stringify([...previous.filter((r) => r.suite !== 'cli'), ...records], null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const md = `# CLI benchmark (\`npm run bench:cli\`)
+
+${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}; ${new Date().toISOString()}.
+
+| tool | n | precision | value | unit |
+| --- | ---: | --- | ---: | --- |
+${records.map((r) => `| ${r.tool} | ${r.n.toLocaleString('en')} | ${r.precision} | ${fmt(r.value)} | ${r.unit} |`).join('\n')}
+
+${notes.map((n) => `- ${n}`).join('\n')}
+`;
+  writeFileSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, md);
+  renameSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, join(root, 'bench/RESULTS-cli.md'));
+  console.log('wrote bench/results.json (suite "cli") and bench/RESULTS-cli.md');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

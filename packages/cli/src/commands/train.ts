@@ -10,11 +10,13 @@ import {
   modelToNetwork,
   networkToModel,
   traingdxParamsSchema,
+  trainThreaded,
   trainingRecord,
   type Network,
   type NetworkShape,
   type StopReason,
   type TraingdxParams,
+  type TrainingResult,
 } from '@cvnet/core';
 import {
   DataError,
@@ -30,6 +32,7 @@ import { trainMethod } from '../lib/method-pipeline.js';
 import { fail } from '../lib/fail.js';
 import { float } from '../lib/flags.js';
 import { progressLine } from '../lib/progress.js';
+import { precisionFlag, resolvePrecision, resolveThreads, threadsFlag } from '../lib/speed-flags.js';
 import { splitRows } from '../lib/split.js';
 
 const STOPS: Record<StopReason, string> = {
@@ -81,6 +84,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     '<%= config.bin %> train customers.csv --target K --out model.json',
     '<%= config.bin %> train customers.csv --target K --features R,F,M --hidden 9 --validation 0.2 --seed 7 --out model.json',
     '<%= config.bin %> train customers.csv --target K --init start.json --out model.json --json',
+    '<%= config.bin %> train big.csv --target K --precision f32 --threads 2 --out model.json',
   ];
 
   static override enableJsonFlag = true;
@@ -112,6 +116,8 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     seed: Flags.integer({ description: 'seed of the initial weights and the validation split [default: random, printed]' }),
     init: Flags.string({ description: 'start from the weights (and input ranges) of this model instead of Nguyen–Widrow' }),
     out: Flags.string({ char: 'o', description: 'model file to write', required: true }),
+    precision: precisionFlag('trades exactness for about 2× training speed: a close but not identical network (plain training only for now)'),
+    threads: threadsFlag,
   };
 
   async run(): Promise<TrainSummary | MethodSummary> {
@@ -129,6 +135,10 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     const plainOnly = (['target', 'features', 'validation', 'init'] as const).filter((name) => flags[name] !== undefined);
     if (plainOnly.length > 0) {
       throw new OptionsError(`--${plainOnly[0]} belongs to plain training and cannot be combined with --config (the config defines indicators and target)`);
+    }
+    // trainCustomerValue (core) takes neither option yet: refuse rather than ignore them.
+    if (resolvePrecision(flags.precision) !== 'f64' || resolveThreads(flags.threads) !== 1) {
+      throw new OptionsError('--precision f32 and --threads are not available with --config yet (plain training with --target only)');
     }
     resolveParams(flags); // validates the network flags, naming the flag
     const training = Object.fromEntries(
@@ -170,6 +180,8 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
       throw new OptionsError('give --target <column> to train a plain network, or --config <file> to train the customer-value method');
     }
     const params = resolveParams(flags);
+    const precision = resolvePrecision(flags.precision);
+    const threads = resolveThreads(flags.threads);
     const fraction = flags.validation ?? 0;
     if (!(fraction >= 0 && fraction < 1)) throw new OptionsError(`--validation must be at least 0 and below 1, got ${fraction}`);
     const seed = flags.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -207,21 +219,24 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     const trainSet = toDataset(table, training, features.length, ranges);
     const validationSet = validation.length > 0 ? toDataset(table, validation, features.length, ranges) : undefined;
 
-    const engine = await loadEngine();
     const progress = process.stderr.isTTY && process.stdout.isTTY && !this.jsonEnabled()
       ? progressLine(process.stderr, params.epochs)
       : undefined;
-    const result = (() => {
-      try {
-        return engine.train(net, trainSet, {
-          params,
-          ...(validationSet === undefined ? {} : { validation: validationSet }),
-          ...(progress === undefined ? {} : { onProgress: progress.onProgress, progressEvery: Math.max(1, Math.floor(params.epochs / 500)) }),
-        });
-      } finally {
-        progress?.done();
-      }
-    })();
+    const options = {
+      params,
+      precision,
+      ...(validationSet === undefined ? {} : { validation: validationSet }),
+      ...(progress === undefined ? {} : { onProgress: progress.onProgress, progressEvery: Math.max(1, Math.floor(params.epochs / 500)) }),
+    };
+    let result: TrainingResult;
+    try {
+      // One thread stays on the in-process engine: no workers to start.
+      result = threads === 1
+        ? (await loadEngine()).train(net, trainSet, options)
+        : await trainThreaded(net, trainSet, { ...options, threads });
+    } finally {
+      progress?.done();
+    }
 
     const samples = { training: training.length, validation: validation.length };
     const model = networkToModel(result.network, {

@@ -1,4 +1,5 @@
 export * from './atomic.js';
 export * from './csv.js';
+export * from './csv-write.js';
 export * from './model-file.js';
 export { DataError } from '../errors.js';
