@@ -61,7 +61,7 @@ describe('train and predict speed options', () => {
     [['train', 'train.csv', '--target', 'K', '--threads', '0'], /--threads must be an integer from 1 to 256, got "0"/],
     [['train', 'train.csv', '--target', 'K', '--threads', '1.5'], /--threads must be an integer from 1 to 256, got "1\.5"/],
     [['train', 'train.csv', '--target', 'K', '--threads', '400'], /--threads must be an integer from 1 to 256/],
-    [['train', 'train.csv', '--config', 'none.json', '--precision', 'f32'], /--precision f32 and --threads are not available with --config yet/],
+    [['train', 'train.csv', '--config', 'none.json', '--precision', 'f16'], /--precision must be f64 or f32, got "f16"/],
     [['predict', 'train.csv', '--model', 'f64.json', '--precision', 'double'], /--precision must be f64 or f32, got "double"/],
   ])('refuses %j with one line', (args, message) => {
     const run = cvnet([...args, '--out', 'never.json'], dir);
@@ -69,6 +69,46 @@ describe('train and predict speed options', () => {
     expect(run.stderr).toMatch(/^Error: [^\n]+\n$/);
     expect(run.stderr).toMatch(message);
     expect(readdirSync(dir)).not.toContain('never.json');
+  });
+});
+
+describe('config mode (the customer-value method) speed options', () => {
+  const survey = join(root, 'packages/cli/data/synthetic-survey-548.csv');
+  const trainMethod = (out: string, ...extra: string[]): void => {
+    const run = cvnet(['train', survey, '--epochs', '40', '--seed', '5', '--out', out, ...extra], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  };
+  const classifiedK = (model: string): number[] => {
+    const run = cvnet(['classify', survey, '--model', model], dir);
+    expect(run.code).toBe(0);
+    const rows = parse(run.stdout, { columns: true }) as Record<string, string>[];
+    return rows.map((row) => Number(row.K));
+  };
+  const training = (model: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, model), 'utf8')).training;
+
+  beforeAll(() => expect(cvnet(['init', '--out', 'method.config.jsonc'], dir).code).toBe(0));
+
+  it('--precision f32 scores within 1e-4 of f64 and is recorded in the model (f64 is not)', () => {
+    trainMethod('m64.json', '--config', 'method.config.jsonc');
+    trainMethod('m32.json', '--config', 'method.config.jsonc', '--precision', 'f32');
+    const exact = classifiedK('m64.json');
+    const fast = classifiedK('m32.json');
+    expect(exact).toHaveLength(548);
+    exact.forEach((k, i) => expect(Math.abs(fast[i]! - k)).toBeLessThan(1e-4));
+    expect(fast.some((k, i) => k !== exact[i])).toBe(true);
+    expect(training('m32.json').precision).toBe('f32');
+    expect(training('m64.json')).not.toHaveProperty('precision');
+    expect(training('m64.json')).not.toHaveProperty('threads');
+  });
+
+  it('--threads 2 gives bit-identical models on two runs, close to one thread, and is recorded', () => {
+    trainMethod('mt2a.json', '--config', 'method.config.jsonc', '--threads', '2');
+    trainMethod('mt2b.json', '--config', 'method.config.jsonc', '--threads', '2');
+    expect(readFileSync(join(dir, 'mt2a.json'), 'utf8')).toBe(readFileSync(join(dir, 'mt2b.json'), 'utf8'));
+    expect(training('mt2a.json').threads).toBe(2);
+    const one = classifiedK('m64.json');
+    classifiedK('mt2a.json').forEach((k, i) => expect(Math.abs(k - one[i]!)).toBeLessThan(1e-8));
   });
 });
 

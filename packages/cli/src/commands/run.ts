@@ -10,6 +10,7 @@ import { trainMethod } from '../lib/method-pipeline.js';
 import { methodSummary, reportFromRun, type MethodSummary } from '../lib/method-report.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { DEFAULT_CLUSTERS, reportSections } from '../lib/report-sections.js';
+import { precisionFlag, resolvePrecision, resolveThreads, threadsFlag } from '../lib/speed-flags.js';
 
 export default class Run extends Command {
   static override description = `Run the whole customer-value method and write the report: the main job.
@@ -41,6 +42,8 @@ The report also has the customers' segments with their playbooks (--segments: va
     clusters: Flags.integer({ description: `clusters of the report's K-means section (0: none) [default: ${DEFAULT_CLUSTERS}]`, min: 0 }),
     pseudonymize: Flags.boolean({ description: 'write HMAC-SHA256 pseudonyms keyed by $CVNET_PSEUDONYM_KEY instead of customer ids, in every file', default: false }),
     'show-ids': Flags.boolean({ description: 'name customers (by id) in the report; without it the report lists no ids', default: false }),
+    precision: precisionFlag('trades exactness for about 2× training speed: a close but not identical network, recorded in the model'),
+    threads: threadsFlag,
   };
 
   async run(): Promise<MethodSummary> {
@@ -55,6 +58,8 @@ The report also has the customers' segments with their playbooks (--segments: va
         allowEmptyBands: flags['allow-empty-bands'],
         ...(flags.quality === undefined ? {} : { quality: flags.quality }),
         progress: process.stderr.isTTY && process.stdout.isTTY && !this.jsonEnabled(),
+        precision: resolvePrecision(flags.precision),
+        threads: resolveThreads(flags.threads),
       });
       const { test, target } = m.run.prepared;
       const sections = await reportSections({

@@ -116,7 +116,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     seed: Flags.integer({ description: 'seed of the initial weights and the validation split [default: random, printed]' }),
     init: Flags.string({ description: 'start from the weights (and input ranges) of this model instead of Nguyen–Widrow' }),
     out: Flags.string({ char: 'o', description: 'model file to write', required: true }),
-    precision: precisionFlag('trades exactness for about 2× training speed: a close but not identical network (plain training only for now)'),
+    precision: precisionFlag('trades exactness for about 2× training speed: a close but not identical network, recorded in the model'),
     threads: threadsFlag,
   };
 
@@ -136,10 +136,8 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     if (plainOnly.length > 0) {
       throw new OptionsError(`--${plainOnly[0]} belongs to plain training and cannot be combined with --config (the config defines indicators and target)`);
     }
-    // trainCustomerValue (core) takes neither option yet: refuse rather than ignore them.
-    if (resolvePrecision(flags.precision) !== 'f64' || resolveThreads(flags.threads) !== 1) {
-      throw new OptionsError('--precision f32 and --threads are not available with --config yet (plain training with --target only)');
-    }
+    const precision = resolvePrecision(flags.precision);
+    const threads = resolveThreads(flags.threads);
     resolveParams(flags); // validates the network flags, naming the flag
     const training = Object.fromEntries(
       Object.entries({
@@ -162,6 +160,8 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
       training,
       allowEmptyBands: flags['allow-empty-bands'],
       progress: process.stderr.isTTY && process.stdout.isTTY && !this.jsonEnabled(),
+      precision,
+      threads,
     });
     await writeModelFile(flags.out, m.run.model);
     const summary = methodSummary(m, { model: flags.out });
@@ -244,7 +244,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
       cvnetVersion: this.config.version,
       inputs: { names: features, min: ranges.min, max: ranges.max },
       outputs: { names: [target] },
-      training: trainingRecord(result, params, { seed, validation: fraction, samples }),
+      training: trainingRecord(result, params, { seed, validation: fraction, samples, precision, threads }),
     });
     await writeModelFile(flags.out, model);
 

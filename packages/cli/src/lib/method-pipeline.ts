@@ -14,10 +14,12 @@ import {
   prepareData,
   scoreCustomers,
   scoreWithModel,
-  trainCustomerValue,
+  trainCustomerValueAsync,
+  trainThreaded,
   type BandTable,
   type CustomerValueRun,
   type Engine,
+  type Precision,
   type ProjectConfig,
   type QualityReport,
   type ScoredBatch,
@@ -106,6 +108,10 @@ export interface TrainMethodOptions {
    * @default no policy: the rows are used as read
    */
   quality?: string;
+  /** Kernel arithmetic of training (recorded in the model when f32). @default 'f64' */
+  precision?: Precision;
+  /** Worker threads of training (recorded in the model when above 1). @default 1 */
+  threads?: number;
 }
 
 /**
@@ -135,13 +141,17 @@ export async function trainMethod(options: TrainMethodOptions): Promise<MethodRu
   const epochs = config.training?.epochs ?? 1000;
   const progress = options.progress ? progressLine(process.stderr, epochs) : undefined;
   let run: CustomerValueRun;
+  const threads = options.threads ?? 1;
   try {
-    run = onData(input.path, loaded.label, () =>
-      trainCustomerValue(engine, config, input.rows, {
-        numbering,
-        ...(progress ? { onProgress: progress.onProgress, progressEvery: Math.max(1, Math.floor(epochs / 500)) } : {}),
-      }),
-    );
+    run = await trainCustomerValueAsync(engine, config, input.rows, {
+      numbering,
+      ...(progress ? { onProgress: progress.onProgress, progressEvery: Math.max(1, Math.floor(epochs / 500)) } : {}),
+      ...(options.precision === undefined ? {} : { precision: options.precision }),
+      // One thread stays on the in-process engine: no workers to start.
+      ...(threads > 1 ? { threads, train: (net, data, opts) => trainThreaded(net, data, { ...opts, threads }) } : {}),
+    }).catch((error: unknown) => onData(input.path, loaded.label, () => {
+      throw error; // through onData for its file name and config hint
+    }));
   } finally {
     progress?.done();
   }

@@ -29,15 +29,18 @@ function quoted(value: string): string {
   return text;
 }
 
+/** One field as csv-stringify writes it (quoted only when it must be). */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return `${value}`;
+  return NEEDS_QUOTES.test(value) ? quoted(value) : value;
+}
+
 /** One record as a CSV line ending in LF, byte-identical to `stringify([values])`. */
 export function csvLine(values: readonly (string | number)[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
     if (i > 0) line += ',';
-    if (typeof value === 'number') line += `${value}`;
-    else if (!NEEDS_QUOTES.test(value)) line += value;
-    else line += quoted(value);
+    line += csvField(values[i]!);
   }
   return `${line}\n`;
 }

@@ -20,6 +20,25 @@ describe('current value', () => {
     const bad = { ids: ['a', 'b'], indicators: ['r'], values: Float64Array.from([2, 7]) };
     expect(() => currentValues(bad, { r: 1 })).toThrow(/customer "b": score of "r" is 7/);
   });
+
+  it('gives per customer the very double currentValue gives (its fast path keeps the arithmetic order)', () => {
+    let state = 7;
+    const rand = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const indicators = ['a', 'b', 'c', 'd', 'e'];
+    const rows = 500;
+    const values = Float64Array.from({ length: rows * indicators.length }, () => (rand() < 0.3 ? 1 + rand() * 4 : 1 + Math.floor(rand() * 5)));
+    const ids = Array.from({ length: rows }, (_, r) => `c${r}`);
+    // Uneven weights over a subset, in an order unlike the matrix's.
+    const weights = currentValueWeights({ d: 0.13, a: 0.071, e: 0.29, b: 0.0333 }, ['d', 'a', 'e']);
+    const fast = currentValues({ ids, indicators, values }, weights);
+    ids.forEach((_, r) => {
+      const record = Object.fromEntries(indicators.map((id, j) => [id, values[r * indicators.length + j]!]));
+      expect(Object.is(fast[r], currentValue(record, weights))).toBe(true);
+    });
+  });
 });
 
 describe('bands', () => {

@@ -54,14 +54,32 @@ export function currentValues(matrix: ScoreMatrix, weights: Readonly<Record<stri
     if (c < 0) throw new DataError(`current-value indicator "${id}" is not among the scored indicators (${matrix.indicators.join(', ')})`, { indicator: id });
     return [id, c] as const;
   });
-  return matrix.ids.map((customer, r) => {
+  const checked = (r: number): number => {
     try {
       return currentValue(Object.fromEntries(cols.map(([id, c]) => [id, matrix.values[r * n + c]!])), weights);
     } catch (e) {
-      if (e instanceof DataError) throw new DataError(`customer ${JSON.stringify(customer)}: ${e.message}`, { indicator: e.indicator });
+      if (e instanceof DataError) throw new DataError(`customer ${JSON.stringify(matrix.ids[r])}: ${e.message}`, { indicator: e.indicator });
       throw e;
     }
-  });
+  };
+  // currentValue's arithmetic in its order (so the same doubles) without a
+  // record per row, which cost more than the rest of scoring; any row it
+  // would refuse goes through currentValue itself for the error.
+  const ws = cols.map(([id]) => weights[id]!);
+  let total = 0;
+  for (const w of ws) total += w;
+  const out: number[] = [];
+  for (let r = 0; r < matrix.ids.length; r++) {
+    let sum = 0;
+    let ok = total > 0;
+    for (let j = 0; ok && j < ws.length; j++) {
+      const s = matrix.values[r * n + cols[j]![1]]!;
+      ok = s >= 1 && s <= 5;
+      sum += s * ws[j]!;
+    }
+    out.push(ok ? sum / total : checked(r));
+  }
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import { sourceColumns, type CustomerRow } from '../indicators/source.js';
 import type { Model } from '../model/schema.js';
 import { modelToNetwork } from '../model/model.js';
 import { applyMinMax } from '../model/normalize.js';
-import type { Engine } from '../network/types.js';
+import type { Engine, Network } from '../network/types.js';
 import { classify, type CustomerClass } from './classify.js';
 import { band, currentValues, currentValueWeights, type Band } from './current.js';
 import type { ModelMethod } from './model-method.js';
@@ -63,6 +63,76 @@ function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<st
 }
 
 /**
+ * The network of each model object, built once: rebuilding it from the
+ * model's nested weight arrays cost a few microseconds per call, which a
+ * stream of small batches pays thousands of times. Models are treated as
+ * immutable once parsed (every reader returns a fresh object).
+ */
+const networks = new WeakMap<Model, Network>();
+
+function networkOf(model: Model): Network {
+  let net = networks.get(model);
+  if (net === undefined) {
+    net = modelToNetwork(model);
+    networks.set(model, net);
+  }
+  return net;
+}
+
+/**
+ * A scored batch as columns, without a per-customer object: what a fast
+ * writer needs. `scoreWithModel` is this, one object per customer.
+ */
+export interface ScoredColumns {
+  /** Indicator ids in model input order. */
+  indicators: string[];
+  ids: readonly string[];
+  /** Current value C per customer. */
+  C: Float64Array;
+  bands: readonly Band[];
+  /** The network's value K per customer. */
+  K: Float64Array;
+  classes: readonly CustomerClass[];
+  strategies: readonly string[];
+  /** Indicator scores 1–5, row-major: customers × indicators. */
+  scores: Float64Array;
+}
+
+/**
+ * Scores `rows` with `model`, as columns (see ScoredColumns); same values
+ * and errors as scoreWithModel.
+ *
+ * @throws DataError naming row, column and indicator for unscorable values;
+ *   ModelError when the model has no method section or is inconsistent.
+ */
+export function scoreColumns(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredColumns {
+  const method = methodOf(model);
+  const ids = method.system.indicators.map((i) => i.id);
+  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
+    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
+  }
+  if (rows.length === 0) {
+    return { indicators: ids, ids: [], C: new Float64Array(0), bands: [], K: new Float64Array(0), classes: [], strategies: [], scores: new Float64Array(0) };
+  }
+  const system = systemForColumns(method.system, new Set(Object.keys(rows[0]!)));
+  const matrix = scoreCustomers(system, rows, numbering);
+  const C = Float64Array.from(currentValues(matrix, currentValueWeights(method.weights, method.currentValue)));
+  const k = engine.forward(networkOf(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows.length);
+  const outputs = model.outputs.names.length;
+  const K = outputs === 1 ? k : Float64Array.from({ length: rows.length }, (_, r) => k[r * outputs]!);
+  const bands: Band[] = [];
+  const classes: CustomerClass[] = [];
+  const strategies: string[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    bands.push(band(C[r]!));
+    const { class: cls, strategy } = classify(K[r]!, method.thresholds, method.strategies);
+    classes.push(cls);
+    strategies.push(strategy);
+  }
+  return { indicators: ids, ids: matrix.ids, C, bands, K, classes, strategies, scores: matrix.values };
+}
+
+/**
  * Scores `rows` with `model`. Rows may hold raw source columns or indicator
  * scores (1–5) under the indicator ids; the id is read from the model's id
  * column, or from "id" when the rows lack it (classified output).
@@ -71,23 +141,11 @@ function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<st
  *   ModelError when the model has no method section or is inconsistent.
  */
 export function scoreWithModel(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredBatch {
-  const method = methodOf(model);
-  const ids = method.system.indicators.map((i) => i.id);
-  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
-    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
-  }
-  if (rows.length === 0) return { indicators: ids, customers: [] };
-  const system = systemForColumns(method.system, new Set(Object.keys(rows[0]!)));
-  const matrix = scoreCustomers(system, rows, numbering);
-  const current = currentValues(matrix, currentValueWeights(method.weights, method.currentValue));
-  const k = engine.forward(modelToNetwork(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows.length);
-  const n = ids.length;
-  const outputs = model.outputs.names.length;
-  const customers = matrix.ids.map((id, r): ScoredCustomer => {
-    const K = k[r * outputs]!;
-    const c = current[r]!;
-    const { class: cls, strategy } = classify(K, method.thresholds, method.strategies);
-    return { id, C: c, band: band(c), K, class: cls, strategy, scores: Array.from(matrix.values.subarray(r * n, (r + 1) * n)) };
-  });
-  return { indicators: ids, customers };
+  const s = scoreColumns(engine, model, rows, numbering);
+  const n = s.indicators.length;
+  const customers = s.ids.map((id, r): ScoredCustomer => ({
+    id, C: s.C[r]!, band: s.bands[r]!, K: s.K[r]!, class: s.classes[r]!, strategy: s.strategies[r]!,
+    scores: Array.from(s.scores.subarray(r * n, (r + 1) * n)),
+  }));
+  return { indicators: s.indicators, customers };
 }

@@ -7,7 +7,7 @@ import { generateSurvey } from '../synthetic/survey.js';
 import { loadEngine } from '../wasm/node.js';
 import { classOf } from './classify.js';
 import { scoreWithModel } from './score-model.js';
-import { trainCustomerValue } from './train-model.js';
+import { trainCustomerValue, trainCustomerValueAsync } from './train-model.js';
 
 const rows = generateSurvey({ customers: 548, seed: 1 }) as unknown as Record<string, string | number>[];
 const config = { ...defaultConfig(), training: { epochs: 60 } };
@@ -73,5 +73,44 @@ describe('trainCustomerValue + scoreWithModel', async () => {
   it('refuses a plain network without a method section', () => {
     const { method: _method, ...plain } = run.model;
     expect(() => scoreWithModel(engine, plain, rows)).toThrow(ModelError);
+  });
+});
+
+describe('trainCustomerValue options: precision, and an injected (threaded) train step', async () => {
+  const engine = await loadEngine();
+  const small = { ...defaultConfig(), training: { epochs: 30 } };
+  const exact = trainCustomerValue(engine, small, rows);
+
+  it('records neither precision nor threads at their defaults, so existing model files stay byte-identical', () => {
+    expect(exact.model.training).not.toHaveProperty('precision');
+    expect(exact.model.training).not.toHaveProperty('threads');
+  });
+
+  it('the async sibling with engine.train gives the same model, and passes the train step its inputs', async () => {
+    const calls: number[] = [];
+    const same = await trainCustomerValueAsync(engine, small, rows, {
+      train: (net, data, options) => {
+        calls.push(data.samples);
+        return engine.train(net, data, options);
+      },
+    });
+    expect(calls).toEqual([exact.prepared.train.length]);
+    expect(serializeModel(same.model)).toBe(serializeModel(exact.model));
+  });
+
+  it('f32 trains a close network, records it, and still evaluates K in f64 as scoring does', async () => {
+    const fast = await trainCustomerValueAsync(engine, small, rows, { precision: 'f32', threads: 3, train: (net, data, options) => {
+      expect(options.precision).toBe('f32');
+      return engine.train(net, data, options);
+    } });
+    expect(fast.model.training?.precision).toBe('f32');
+    expect(fast.model.training?.threads).toBe(3);
+    expect(parseModelText(serializeModel(fast.model)).training?.precision).toBe('f32');
+    const k = scoreWithModel(engine, fast.model, rows).customers.map((c) => c.K);
+    k.forEach((K, i) => {
+      expect(K).toBe(fast.k[i]);
+      expect(Math.abs(K - exact.k[i]!)).toBeLessThan(1e-4);
+    });
+    expect(k.some((K, i) => K !== exact.k[i])).toBe(true);
   });
 });

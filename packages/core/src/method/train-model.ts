@@ -13,7 +13,7 @@ import { applyMinMax, fitMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
 import { createNetwork, defaultShape } from '../network/init.js';
 import { resolveTraingdxParams } from '../network/options.js';
-import type { Engine, NetworkShape, ProgressCallback, TrainingResult } from '../network/types.js';
+import type { Dataset, Engine, Network, NetworkShape, Precision, ProgressCallback, TrainingResult, TrainOptions } from '../network/types.js';
 import { evaluate, type Evaluation } from './classify.js';
 import type { ModelMethod } from './model-method.js';
 import { prepareData, type PreparedData } from './pipeline.js';
@@ -27,6 +27,27 @@ export interface TrainCustomerValueOptions {
   progressEvery?: number;
   /** Written into the model; omit for byte-reproducible files. @default omitted */
   createdAt?: string;
+  /**
+   * Kernel arithmetic of training ('f32': about twice as fast, a close but
+   * not identical network). Recorded in the model when not the default.
+   * K, the evaluation and every later scoring use f64, as `cvnet classify` does.
+   * @default 'f64'
+   */
+  precision?: Precision;
+}
+
+/** A traingdx run in place of `engine.train`, e.g. on worker threads. */
+export type TrainFunction = (net: Network, data: Dataset, options: TrainOptions) => TrainingResult | Promise<TrainingResult>;
+
+export interface TrainCustomerValueAsyncOptions extends TrainCustomerValueOptions {
+  /** @default engine.train */
+  train?: TrainFunction;
+  /**
+   * Worker threads `train` runs on, recorded in the model when above 1
+   * (results are bit-identical only for the same count).
+   * @default 1
+   */
+  threads?: number;
 }
 
 export interface CustomerValueRun {
@@ -53,6 +74,24 @@ function rowsOf(values: Float64Array, width: number, indices: readonly number[])
  *   training settings.
  */
 export function trainCustomerValue(engine: Engine, config: ProjectConfig, rows: readonly CustomerRow[], options: TrainCustomerValueOptions = {}): CustomerValueRun {
+  const run = setUp(engine, config, rows, options);
+  return run.finish(engine.train(run.network, run.data, run.trainOptions), 1);
+}
+
+/**
+ * trainCustomerValue with the training step replaced by `options.train`
+ * (which may be asynchronous, as multi-threaded training is in Node).
+ *
+ * @throws as trainCustomerValue.
+ */
+export async function trainCustomerValueAsync(engine: Engine, config: ProjectConfig, rows: readonly CustomerRow[], options: TrainCustomerValueAsyncOptions = {}): Promise<CustomerValueRun> {
+  const run = setUp(engine, config, rows, options);
+  const train = options.train ?? ((net, data, opts) => engine.train(net, data, opts));
+  return run.finish(await train(run.network, run.data, run.trainOptions), options.threads ?? 1);
+}
+
+/** Everything before training, and what turns its result into a run. */
+function setUp(engine: Engine, config: ProjectConfig, rows: readonly CustomerRow[], options: TrainCustomerValueOptions) {
   const prepared = prepareData(config, rows, options.numbering);
   const { scores, train, test, target } = prepared;
   const n = scores.indicators.length;
@@ -67,35 +106,44 @@ export function trainCustomerValue(engine: Engine, config: ProjectConfig, rows: 
   const { hidden: _hidden, ...trainingParams } = config.training ?? {};
   const params = resolveTraingdxParams(trainingParams);
   const network = createNetwork(shape, { seed: config.seed });
+  const precision = options.precision ?? 'f64';
 
   // The test part is measured every epoch (history.tperf) but never trained on.
   const testSet = test.length > 0
     ? { test: { samples: test.length, inputs: rowsOf(normalised, n, test), targets: rowsOf(targets, 1, test) } }
     : {};
-  const result = engine.train(
-    network,
-    { samples: train.length, inputs: rowsOf(normalised, n, train), targets: rowsOf(targets, 1, train) },
-    { params, ...testSet, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }) },
-  );
-  const k = engine.forward(result.network, normalised, rows.length);
-  const evaluation = evaluate(test.map((r) => target.values[r]!), test.map((r) => k[r]!), config.thresholds);
-
-  const method: ModelMethod = {
-    system: prepared.system as ModelMethod['system'],
-    weights: prepared.weights.weights,
-    currentValue: [...config.currentValue],
-    thresholds: config.thresholds,
-    strategies: config.strategies,
-    target: { kind: target.kind, source: target.source },
-    bands: prepared.table.bands,
-    evaluation: { n: evaluation.n, mse: evaluation.mse, accuracy: evaluation.accuracy, confusion: evaluation.confusion },
+  const trainOptions: TrainOptions = {
+    params,
+    ...testSet,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }),
+    ...(precision === 'f64' ? {} : { precision }),
   };
-  const model = networkToModel(result.network, {
-    inputs: { names: scores.indicators, min: ranges.min, max: ranges.max },
-    outputs: { names: ['K'] },
-    training: trainingRecord(result, params, { seed: config.seed, samples: { training: train.length, validation: 0 } }),
-    method,
-    ...(options.createdAt === undefined ? {} : { createdAt: options.createdAt }),
-  });
-  return { model, prepared, result, evaluation, k };
+  const data: Dataset = { samples: train.length, inputs: rowsOf(normalised, n, train), targets: rowsOf(targets, 1, train) };
+
+  const finish = (result: TrainingResult, threads: number): CustomerValueRun => {
+    // f64 whatever the training precision: the K that classify will compute.
+    const k = engine.forward(result.network, normalised, rows.length);
+    const evaluation = evaluate(test.map((r) => target.values[r]!), test.map((r) => k[r]!), config.thresholds);
+
+    const method: ModelMethod = {
+      system: prepared.system as ModelMethod['system'],
+      weights: prepared.weights.weights,
+      currentValue: [...config.currentValue],
+      thresholds: config.thresholds,
+      strategies: config.strategies,
+      target: { kind: target.kind, source: target.source },
+      bands: prepared.table.bands,
+      evaluation: { n: evaluation.n, mse: evaluation.mse, accuracy: evaluation.accuracy, confusion: evaluation.confusion },
+    };
+    const model = networkToModel(result.network, {
+      inputs: { names: scores.indicators, min: ranges.min, max: ranges.max },
+      outputs: { names: ['K'] },
+      training: trainingRecord(result, params, { seed: config.seed, samples: { training: train.length, validation: 0 }, precision, threads }),
+      method,
+      ...(options.createdAt === undefined ? {} : { createdAt: options.createdAt }),
+    });
+    return { model, prepared, result, evaluation, k };
+  };
+  return { network, data, trainOptions, finish };
 }

@@ -65,14 +65,19 @@ export function networkToModel(network: Network, info: ModelInfo): Model {
 export function trainingRecord(
   result: TrainingResult,
   params: TraingdxParams,
-  extra: Pick<ModelTraining, 'seed' | 'validation' | 'samples'> = {},
+  extra: Pick<ModelTraining, 'seed' | 'validation' | 'samples' | 'precision' | 'threads'> = {},
 ): ModelTraining {
+  // The defaults (f64, one thread) are left out, so files trained that way
+  // stay as they were before these fields existed.
+  const { precision, threads, ...rest } = extra;
   return {
     params: { ...params },
     stop: result.stop,
     bestEpoch: result.bestEpoch,
     epochs: result.epochs,
-    ...extra,
+    ...rest,
+    ...(precision === undefined || precision === 'f64' ? {} : { precision }),
+    ...(threads === undefined || threads === 1 ? {} : { threads }),
     history: {
       perf: [...result.history.perf],
       lr: [...result.history.lr],

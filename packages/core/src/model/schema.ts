@@ -37,6 +37,10 @@ export const trainingSchema = z
     validation: z.number().min(0).lt(1).optional().describe('fraction of rows held out for validation'),
     /** Number of training and validation rows. */
     samples: z.object({ training: count, validation: count }).strict().optional(),
+    /** Kernel arithmetic of training; absent means f64. */
+    precision: z.enum(['f64', 'f32']).optional().describe('kernel arithmetic of training (absent: f64)'),
+    /** Worker threads of training; absent means one (results are bit-identical only for the same count). */
+    threads: z.number().int().min(1).max(256).optional().describe('worker threads of training (absent: 1)'),
     history: z
       .object({
         perf: z.array(finite),

@@ -1,0 +1,108 @@
+/**
+ * The duplicate-id check of a streamed file in bounded memory: a set of
+ * 64-bit id hashes, each with the line it was first seen on, in an
+ * open-addressing table of typed arrays (no string kept, so memory does not
+ * depend on id length).
+ *
+ * Memory: 12 bytes a slot (two 32-bit hash halves and a 32-bit line), the
+ * slot count a power of two kept at most 3/4 full: 12–24 MiB per million
+ * ids (24 MiB at 1 M), plus the old table while growing (the peak is 1.5×
+ * the new size). A hash match does not prove a duplicate: the caller
+ * compares the ids themselves (classify reads the earlier line again).
+ */
+import { DataError } from '@cvnet/core/data';
+
+const INITIAL = 1 << 12;
+/** Lines are stored as unsigned 32-bit, 0 meaning an empty slot (data lines start at 2). */
+const MAX_LINE = 0xffffffff;
+
+export class IdTable {
+  private mask = INITIAL - 1;
+  private size = 0;
+  /**
+   * Slot i is words 3i (hash high half), 3i + 1 (low half), 3i + 2 (line,
+   * unsigned): one array so that a probe touches one cache line, not two.
+   */
+  private slots = new Int32Array(3 * INITIAL);
+  // The last hash computed, as two halves (no allocation per id).
+  private hi = 0;
+  private lo = 0;
+  private readonly scratch = new Int32Array(2);
+
+  /** @param hashOf writes an id's 64-bit hash as two halves into `out` (tests pass a weak one to force collisions). @default cyrb64 */
+  constructor(private readonly hashOf: (id: string, out: Int32Array) => void = cyrb64) {}
+
+  /**
+   * Records `id` at `line` unless ids with the same hash were recorded:
+   * then records nothing and returns their lines, for the caller to compare
+   * the ids and call `insert` if it is a different id after all.
+   */
+  add(id: string, line: number): number[] | undefined {
+    this.hashOf(id, this.scratch);
+    this.hi = this.scratch[0]!;
+    this.lo = this.scratch[1]!;
+    const slots = this.slots;
+    let matches: number[] | undefined;
+    for (let i = this.lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
+      if (slots[3 * i] === this.hi && slots[3 * i + 1] === this.lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
+    }
+    if (matches === undefined) this.put(line);
+    return matches;
+  }
+
+  /** Records `id` at `line` even when its hash is already there (a collision). */
+  insert(id: string, line: number): void {
+    this.hashOf(id, this.scratch);
+    this.hi = this.scratch[0]!;
+    this.lo = this.scratch[1]!;
+    this.put(line);
+  }
+
+  /** Stores the last hash at `line`, in the first free slot of its probe run. */
+  private put(line: number): void {
+    if (!(line >= 2 && line <= MAX_LINE)) {
+      throw new DataError(`line ${line}: the duplicate-id check numbers lines 2 to ${MAX_LINE} only`, { row: line });
+    }
+    if (4 * (this.size + 1) > 3 * (this.mask + 1)) this.grow();
+    this.place(this.hi, this.lo, line | 0);
+    this.size++;
+  }
+
+  private place(hi: number, lo: number, line: number): void {
+    const slots = this.slots;
+    let i = lo & this.mask;
+    while (slots[3 * i + 2] !== 0) i = (i + 1) & this.mask;
+    slots[3 * i] = hi;
+    slots[3 * i + 1] = lo;
+    slots[3 * i + 2] = line;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const count = 2 * (this.mask + 1);
+    this.mask = count - 1;
+    this.slots = new Int32Array(3 * count);
+    for (let j = 0; j < old.length; j += 3) {
+      if (old[j + 2] !== 0) this.place(old[j]!, old[j + 1]!, old[j + 2]!);
+    }
+  }
+}
+
+/**
+ * cyrb53's two 32-bit multiply–xorshift lanes over the UTF-16 code units,
+ * both kept whole: a 64-bit hash. Not cryptographic: ids chosen to collide
+ * only make the check slower (each collision is one more read), never wrong.
+ */
+export function cyrb64(id: string, out: Int32Array): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < id.length; i++) {
+    const ch = id.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  out[0] = h1;
+  out[1] = h2;
+}

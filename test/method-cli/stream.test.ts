@@ -1,0 +1,121 @@
+/**
+ * classify's streaming path in process: the bounded-memory duplicate-id
+ * table (including hash collisions, forced with a weak hash), the exact
+ * confirmation of a repeated hash by re-reading the earlier line, and the
+ * column writer against csv-stringify on scoreWithModel's customers.
+ * Uses the built core (@cvnet/core), as the CLI library does.
+ */
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig, explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, trainCustomerValue, type Engine, type Model } from '@cvnet/core';
+import { DataError, openCsv } from '@cvnet/core/data';
+import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
+import { classifiedHeader, formatColumns, formatStream, scoreStream } from '../../packages/cli/src/lib/method-output.js';
+
+/** Every id hashes alike: each new id collides with all the earlier ones. */
+const constant = (_id: string, out: Int32Array): void => {
+  out[0] = 7;
+  out[1] = 7;
+};
+
+/** The last two characters only: ids S0001…S1500 fall into 100 buckets of colliding ids. */
+const weak = (id: string, out: Int32Array): void => {
+  out[0] = 0;
+  out[1] = id.charCodeAt(id.length - 1) * 128 + id.charCodeAt(id.length - 2);
+};
+
+describe('IdTable', () => {
+  it('finds a repeated id with its first line, across growth, and no false match among 100 000 distinct ids', () => {
+    const table = new IdTable();
+    for (let i = 0; i < 100_000; i++) expect(table.add(`C${i}`, i + 2)).toBeUndefined();
+    expect(table.add('C0', 500_000)).toEqual([2]);
+    expect(table.add('C99999', 500_001)).toEqual([100_001]);
+    expect(table.add('C100000', 500_002)).toBeUndefined();
+  });
+
+  it('returns every earlier line with the same hash and records a collision only when told', () => {
+    const table = new IdTable(constant);
+    expect(table.add('a', 2)).toBeUndefined();
+    expect(table.add('b', 3)).toEqual([2]);
+    expect(table.add('c', 4)).toEqual([2]); // b was not recorded
+    table.insert('b', 3);
+    expect(table.add('a', 9)?.sort()).toEqual([2, 3]);
+  });
+
+  it('keeps lines up to 2^32 - 1 and refuses beyond', () => {
+    const table = new IdTable();
+    table.insert('x', 0xffffffff);
+    expect(table.add('x', 5)).toEqual([0xffffffff]);
+    expect(() => table.insert('y', 2 ** 32)).toThrow(DataError);
+  });
+
+  it('cyrb64 is a deterministic 64-bit hash that tells near ids apart', () => {
+    const a = new Int32Array(2);
+    const b = new Int32Array(2);
+    cyrb64('S00000001', a);
+    cyrb64('S00000001', b);
+    expect([...a]).toEqual([...b]);
+    cyrb64('S00000002', b);
+    expect(a[0] !== b[0] && a[1] !== b[1]).toBe(true);
+  });
+});
+
+describe('scoreStream and formatStream', () => {
+  let dir: string;
+  let engine: Engine;
+  let model: Model;
+  const rows = generateSurvey({ customers: 1200, seed: 4 });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cvnet-stream-'));
+    engine = await loadEngine();
+    model = trainCustomerValue(engine, { ...defaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const stream = async (name: string, text: string, table?: IdTable): Promise<string> => {
+    writeFileSync(join(dir, name), text);
+    const source = await openCsv(join(dir, name));
+    const indicators = model.inputs.names;
+    let out = '';
+    for await (const chunk of formatStream(scoreStream(engine, model, source, table), indicators, 'csv')) out += chunk;
+    return out;
+  };
+
+  it("writes byte for byte what csv-stringify writes for scoreWithModel, even when the ids' hashes collide", async () => {
+    const scored = scoreWithModel(engine, model, rows as never, { firstLine: 2 });
+    const expected = stringify([classifiedHeader(scored.indicators), ...scored.customers.map((c) => [c.id, c.C, c.band, c.K, c.class, c.strategy, ...c.scores])]);
+    expect(await stream('ok.csv', toCsv(rows))).toBe(expected);
+    // Colliding ids: each is checked against the earlier lines by reading them again.
+    expect(await stream('collide.csv', toCsv(rows), new IdTable(weak))).toBe(expected);
+  });
+
+  it('names both lines of a duplicate id in another block, with or without a hash collision on the way', async () => {
+    const dup = toCsv(rows.map((r, i) => (i === 1100 ? { ...r, id: rows[3]!.id } : r)));
+    const message = `row 1102: duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`;
+    await expect(stream('dup.csv', dup)).rejects.toThrow(message);
+    await expect(stream('dup2.csv', dup, new IdTable(weak))).rejects.toThrow(message);
+  });
+
+  it('formatColumns with --explain and awkward pseudonyms equals csv-stringify on the same values', async () => {
+    const few = rows.slice(0, 40) as never;
+    const scored = scoreWithModel(engine, model, few);
+    const awkward = (id: string): string => `"${id}", x\n`;
+    const ex = explainCustomers(model, scored.customers.map((c) => c.scores));
+    const expected = stringify([
+      classifiedHeader(scored.indicators, true),
+      ...scored.customers.map((c, i) => [awkward(c.id), c.C, c.band, c.K, c.class, c.strategy, ...c.scores, ...explanationFields(ex, i)]),
+    ]);
+    writeFileSync(join(dir, 'few.csv'), toCsv(rows.slice(0, 40)));
+    let text = '';
+    for await (const batch of scoreStream(engine, model, await openCsv(join(dir, 'few.csv')))) {
+      text += formatColumns(batch, 'csv', text === '', { ids: awkward, explain: model });
+    }
+    expect(text).toBe(expected);
+  });
+});
