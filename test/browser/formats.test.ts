@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCsv } from '../../packages/core/src/data/csv.js';
-import type { ScoredBatch } from '../../packages/core/src/index.js';
+import type { CvnetError, ScoredBatch } from '../../packages/core/src/index.js';
 import { formatBatch } from '../../packages/cli/src/lib/method-output.js';
 import { toRow } from '../../packages/cli/src/lib/method-input.js';
 import { classifiedCsv } from '../../packages/web/src/classified.js';
-import { CsvProblem, parseCustomers } from '../../packages/web/src/csv.js';
+import { parseCustomers } from '../../packages/web/src/csv.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -46,21 +46,41 @@ describe('web CSV reader', () => {
     expect(web.lines).toEqual([2, 5, 6]);
   });
 
-  it('names the line and column of a ragged row, the line of malformed CSV', () => {
-    const problem = (text: string): CsvProblem => {
+  it('names the line and column of a ragged row, the line of malformed CSV, as the CLI does', async () => {
+    // By code: the web's reader is core's built module, the CLI's its source, so their DataError classes differ.
+    const isDataError = (e: unknown): e is CvnetError => (e as CvnetError | null)?.code === 'DATA';
+    const problem = (text: string): CvnetError => {
       try {
         parseCustomers(text);
       } catch (e) {
-        if (e instanceof CsvProblem) return e;
+        if (isDataError(e)) return e;
         throw e;
       }
       throw new Error('no error');
     };
-    expect(problem('id,a,b\n1,2,3\n4,5\n')).toMatchObject({ row: 3, column: 'b', message: 'line 3: row has 2 fields, expected 3 (one per header column); column "b" onwards is missing' });
-    expect(problem('id,a\n1,2,3\n')).toMatchObject({ row: 2, column: 'a', message: expect.stringContaining('extra field(s) after the last column "a"') });
-    expect(problem('id,a\n1,"2\n')).toMatchObject({ row: 2, message: expect.stringMatching(/^line 2: malformed CSV \(Quote Not Closed/) });
-    expect(problem('id,a,id\n1,2,3\n')).toMatchObject({ row: 1, column: 'id', message: 'line 1, column "id": the header names column "id" twice' });
-    expect(problem('\n\n')).toMatchObject({ message: 'the file is empty (expected a header row with column names)' });
+    /** The CLI's message for the same file, without the file name; the web's may say more after it. */
+    const cliMessage = async (text: string): Promise<string> => {
+      try {
+        await viaCli(text);
+      } catch (e) {
+        if (isDataError(e)) return e.message.replace(`${join(dir, 'in.csv')}, `, '');
+        throw e;
+      }
+      throw new Error('the CLI read it');
+    };
+    const cases: [string, object][] = [
+      ['id,a,b\n1,2,3\n4,5\n', { row: 3, column: 'b', message: 'line 3: row has 2 fields, expected 3 (one per header column); column "b" onwards is missing' }],
+      ['id,a\n1,2,3\n', { row: 2, column: 'a', message: expect.stringContaining('extra field(s) after the last column "a"') }],
+      ['id,a\n1,"2\n', { row: 2, message: expect.stringMatching(/^line 2: malformed CSV \(Quote Not Closed/) }],
+      ['id,a\n1,a"b\n', { row: 2, message: expect.stringMatching(/^line 2: malformed CSV \(Invalid Opening Quote/) }],
+      ['id,a,id\n1,2,3\n', { row: 1, column: 'id', message: 'line 1: the header names column "id" twice' }],
+    ];
+    for (const [text, expected] of cases) {
+      const error = problem(text);
+      expect(error).toMatchObject(expected);
+      expect(error.message.startsWith(await cliMessage(text)), error.message).toBe(true);
+    }
+    expect(problem('\n\n')).toMatchObject({ message: 'the CSV text is empty (expected a header row with column names)' });
   });
 });
 

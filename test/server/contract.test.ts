@@ -223,6 +223,33 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     await stillScores('after-bad-values');
   });
 
+  it('reads CSV as `cvnet classify` does: malformed CSV is a 400 naming the line, bad values name the line a row ends on', async () => {
+    const csv = { ...auth, 'Content-Type': 'text/csv' };
+    const header = ['id', ...indicators].join(',');
+    const row = (id: string, score = 3): string => [id, ...indicators.map(() => score)].join(',');
+    const refused: [string, string, string][] = [
+      ['csv-unclosed', `${header}\r\n${row('a')}\r\n\r\n"b,3\r\n`, 'line 4: malformed CSV (Quote Not Closed: the parsing is finished with an opening quote)'],
+      ['csv-stray-quote', `${header}\n${row('a')}\n${row('b"c')}\n`, 'line 3: malformed CSV (Invalid Opening Quote: a quote is found on field 0)'],
+      ['csv-ragged', `\uFEFF${header}\n"two\nlines",3\n`, `line 3: row has 2 fields, expected ${indicators.length + 1} (one per header column); column "${indicators[1]}" onwards is missing`],
+      ['csv-repeated-column', `${header},id\n${row('a')},b\n`, 'line 1: the header names column "id" twice'],
+      ['csv-empty', '\r\n\n', 'the CSV text is empty (expected a header row with column names)'],
+    ];
+    for (const [label, body, detail] of refused) {
+      const answer = await call(label, '/v1/score', { method: 'POST', headers: csv, body });
+      expectProblem(answer, 400, 'malformed-body');
+      expect(answer.body.detail, label).toBe(detail);
+    }
+    // A quoted id over two lines, CRLF, a BOM and a blank line: the bad value's row ends on line 4.
+    const bad = await call('csv-bad-value', '/v1/score', { method: 'POST', headers: csv, body: `\uFEFF${header}\r\n\r\n"x,\r\ny",${indicators.map(() => 3).join(',').replace(/^3/, '9')}\r\n` });
+    expectProblem(bad, 422, 'invalid-values');
+    expect(bad.body.errors).toEqual([{ pointer: `#/0/${indicators[0]}`, detail: 'out of range: expected an integer score 1–5, got "9"', line: 4 }]);
+    const many = [header, ...Array.from({ length: 10_001 }, (_, i) => row(`c${i}`))].join('\n');
+    const tooMany = await call('csv-too-many', '/v1/score', { method: 'POST', headers: csv, body: many });
+    expectProblem(tooMany, 413, 'too-many-customers');
+    expect(tooMany.body.detail).toBe('the CSV body has more than 10000 customers (the limit per request)');
+    await stillScores('after-bad-csv');
+  });
+
   it('refuses bodies past the limits: 50 MB and 10 001 customers (413), and unknown media types (415)', async () => {
     const huge = new Uint8Array(50 * 1024 * 1024).fill(0x20);
     expectProblem(await call('huge', '/v1/score', { method: 'POST', headers: json, body: huge }), 413, 'body-too-large');

@@ -19,16 +19,24 @@ describe('parseCsv', () => {
     const table = parseCsv(text, 10);
     const reference = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
     expect([table.header, ...table.records.map((r) => r.fields)]).toEqual(reference);
-    expect(table.records.map((r) => r.line)).toEqual([2, 3, 6]);
+    // The line each row ends on, as `cvnet classify` numbers rows.
+    expect(table.records.map((r) => r.line)).toEqual([2, 4, 6]);
   });
 
   it('refuses broken CSV with the line, and too many rows with 413', () => {
-    expect(problemOf(() => parseCsv('id,x\n1,"open\n', 10))).toMatchObject({ problem: 'malformed-body', message: 'CSV line 3: a quoted field is not closed' });
-    expect(problemOf(() => parseCsv('id,x\n1,2,3\n', 10))).toMatchObject({ problem: 'malformed-body', message: 'CSV line 2: 3 fields, but the header has 2' });
-    expect(problemOf(() => parseCsv('id,x\n1,a"b\n', 10)).problem).toBe('malformed-body');
-    expect(problemOf(() => parseCsv('', 10)).problem).toBe('malformed-body');
+    expect(problemOf(() => parseCsv('id,x\n1,"open\n', 10))).toMatchObject({
+      problem: 'malformed-body', message: 'line 2: malformed CSV (Quote Not Closed: the parsing is finished with an opening quote)',
+    });
+    expect(problemOf(() => parseCsv('id,x\n1,2,3\n', 10))).toMatchObject({
+      problem: 'malformed-body', message: 'line 2: row has 3 fields, expected 2 (one per header column); extra field(s) after the last column "x"',
+    });
+    expect(problemOf(() => parseCsv('id,x\n1,a"b\n', 10))).toMatchObject({ problem: 'malformed-body', message: expect.stringMatching(/^line 2: malformed CSV \(Invalid Opening Quote/) });
+    expect(problemOf(() => parseCsv('id,x,id\n1,2,3\n', 10))).toMatchObject({ problem: 'malformed-body', message: 'line 1: the header names column "id" twice' });
+    expect(problemOf(() => parseCsv('', 10))).toMatchObject({ problem: 'malformed-body', message: 'the CSV text is empty (expected a header row with column names)' });
     expect(parseCsv('id\n1\n2\n', 2).records).toHaveLength(2);
-    expect(problemOf(() => parseCsv('id\n1\n2\n3\n', 2)).problem).toBe('too-many-customers');
+    expect(problemOf(() => parseCsv('id\n1\n2\n3\n', 2))).toMatchObject({
+      problem: 'too-many-customers', message: 'the CSV body has more than 2 customers (the limit per request)',
+    });
   });
 
   it('csvLine quotes only fields that need it, and csv-parse reads them back', () => {
