@@ -139,20 +139,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     const precision = resolvePrecision(flags.precision);
     const threads = resolveThreads(flags.threads);
     resolveParams(flags); // validates the network flags, naming the flag
-    const training = Object.fromEntries(
-      Object.entries({
-        hidden: flags.hidden,
-        epochs: flags.epochs,
-        goal: flags.goal,
-        lr: flags.lr,
-        lrInc: flags['lr-inc'],
-        lrDec: flags['lr-dec'],
-        maxPerfInc: flags['max-perf-inc'],
-        mc: flags.mc,
-        minGrad: flags['min-grad'],
-        maxFail: flags['max-fail'],
-      }).filter(([, value]) => value !== undefined),
-    );
+    const training = { ...givenParams(flags), ...(flags.hidden === undefined ? {} : { hidden: flags.hidden }) };
     const m = await trainMethod({
       data: path,
       config,
@@ -270,8 +257,8 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
 
 type TrainFlags = Interfaces.InferredFlags<typeof Train.flags>;
 
-/** traingdx parameters from the flags, checked with the engine's schema. */
-function resolveParams(flags: TrainFlags): TraingdxParams {
+/** The traingdx parameters given as flags (absent ones left out). */
+function givenParams(flags: TrainFlags): Partial<TraingdxParams> {
   const given: Partial<Record<keyof TraingdxParams, number | undefined>> = {
     epochs: flags.epochs,
     goal: flags.goal,
@@ -283,7 +270,12 @@ function resolveParams(flags: TrainFlags): TraingdxParams {
     minGrad: flags['min-grad'],
     maxFail: flags['max-fail'],
   };
-  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+}
+
+/** traingdx parameters from the flags, checked with the engine's schema. */
+function resolveParams(flags: TrainFlags): TraingdxParams {
+  const defined = givenParams(flags);
   const parsed = traingdxParamsSchema.safeParse(defined);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
