@@ -20,6 +20,9 @@ import { CsvError, parse } from 'csv-parse/sync';
 // One DataError for all customer-data problems (defined with the indicators).
 import { DataError } from '../errors.js';
 
+/** Only CRLF and LF end a record, as in the scanner and @cvnet/core/csv-text: a stray CR is data, never a line end. */
+const LINE_ENDS = ['\r\n', '\n'];
+
 /** One data row and the line of the file it ends on. */
 export interface CsvRecord {
   readonly line: number;
@@ -254,7 +257,7 @@ class Scanner {
   private viaCsvParse(text: string, from: number): string[] {
     let rows: string[][];
     try {
-      rows = parse(text, { relax_column_count: true }) as string[][];
+      rows = parse(text, { relax_column_count: true, record_delimiter: LINE_ENDS }) as string[][];
     } catch (error) {
       throw this.toDataError(error, from);
     }
@@ -265,7 +268,7 @@ class Scanner {
   /** csv-parse's error for a record still open at the end, at the line where it opens. */
   private unclosed(text: string, from: number): DataError {
     try {
-      parse(text);
+      parse(text, { record_delimiter: LINE_ENDS });
     } catch (error) {
       return this.toDataError(error, from, from);
     }
