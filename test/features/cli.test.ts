@@ -1,4 +1,5 @@
 /** `cvnet features` and `cvnet backtest` as a user runs them (needs `npm run build`). */
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,38 @@ describe('cvnet features / backtest', () => {
     const rows = readCsv(out);
     expect(rows[0]).toEqual(['customer_id', 'recency', 'frequency', 'monetary', 'repeat', 'cross', 'relationship', 'future_spend', 'future_purchase']);
     expect(new Set(rows.slice(1).map((x) => x[8]))).toEqual(new Set(['0', '1']));
+  });
+
+  it('--pseudonymize writes keyed HMAC-SHA256 ids and nothing else changes; without a key it stops first', () => {
+    const args = (out: string): string[] => ['features', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'), '--as-of', '1997-03-31', '--out', out];
+    const plain = join(dir, 'plain.csv');
+    const pseudo = join(dir, 'pseudo.csv');
+    expect(cvnet(args(plain), dir).code).toBe(0);
+    const key = 'features-test-key-0123456789';
+    process.env.CVNET_PSEUDONYM_KEY = key;
+    try {
+      const r = cvnet([...args(pseudo), '--pseudonymize'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    } finally {
+      delete process.env.CVNET_PSEUDONYM_KEY;
+    }
+    const a = readCsv(plain);
+    const b = readCsv(pseudo);
+    expect(b).toHaveLength(a.length);
+    expect(b[0]).toEqual(a[0]);
+    a.slice(1).forEach((row, i) => {
+      expect(b[i + 1]!.slice(1)).toEqual(row.slice(1));
+      expect(b[i + 1]![0]).toBe(createHmac('sha256', key).update(row[0]!).digest('hex'));
+    });
+    const text = readFileSync(pseudo, 'utf8');
+    expect(a.slice(1, 50).some((row) => text.includes(`\n${row[0]},`))).toBe(false);
+
+    const missing = join(dir, 'no-key.csv');
+    const r = cvnet([...args(missing), '--pseudonymize'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/CVNET_PSEUDONYM_KEY/);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('prints the backtest figures as JSON in the documented shape and writes the report', () => {

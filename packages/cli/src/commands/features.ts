@@ -1,5 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
+import { atomicWriteStream, csvLine, openCsv } from '@cvnet/core/data';
 import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
+import { idMapper } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 
@@ -26,6 +29,7 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
     'as-of': Flags.string({ description: 'last day of history, YYYY-MM-DD', required: true }),
     horizon: Flags.integer({ description: 'also compute future_spend and future_purchase over this many days after as-of', min: 1 }),
     out: Flags.string({ char: 'o', description: 'customer CSV file to write', required: true }),
+    pseudonymize: Flags.boolean({ description: 'write keyed HMAC-SHA256 pseudonyms instead of customer ids (key in CVNET_PSEUDONYM_KEY)', default: false }),
     ...transactionFlags,
   };
 
@@ -34,6 +38,8 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
     try {
       // Checked before DuckDB reads a possibly large file.
       checkAsOf(flags['as-of']);
+      // Fails now, before any work, when the key is missing.
+      const ids = flags.pseudonymize ? idMapper(true) : undefined;
       const { mapping, mappingDir } = await loadMapping(flags.map, flags.window);
       const progress = stageProgress(process.stderr.isTTY === true && !this.jsonEnabled());
       const session = await FeatureSession.open({
@@ -43,7 +49,8 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
       });
       try {
         const query = { asOf: flags['as-of'], windowDays: mapping.windowDays, horizonDays: flags.horizon ?? null };
-        await session.writeCustomers(query, flags.out);
+        if (ids === undefined) await session.writeCustomers(query, flags.out);
+        else await writePseudonymized(session, query, flags.out, ids);
         const summary = await session.summary(query);
         progress.done();
         for (const line of summaryLines(summary)) this.log(line);
@@ -56,5 +63,26 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
     } catch (error) {
       return fail(this, error);
     }
+  }
+}
+
+/**
+ * DuckDB writes the raw table to a temporary file beside the output; its id
+ * column is then rewritten with pseudonyms into the output, so a raw id never
+ * reaches the named file (and the temporary file is always removed).
+ */
+async function writePseudonymized(session: FeatureSession, query: Parameters<FeatureSession['writeCustomers']>[0], out: string, ids: (id: string) => string): Promise<void> {
+  const raw = `${out}.${process.pid}.raw.tmp`;
+  try {
+    await session.writeCustomers(query, raw);
+    const source = await openCsv(raw);
+    await atomicWriteStream(out, (async function* () {
+      yield csvLine(source.header);
+      for await (const batch of source.batches) {
+        yield batch.map((r) => csvLine([ids(r.fields[0]!), ...r.fields.slice(1)])).join('');
+      }
+    })());
+  } finally {
+    await rm(raw, { force: true });
   }
 }
