@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { applyMinMax, loadEngine, modelToNetwork, type Model, type Precision } from '@cvnet/core';
+import { applyMinMax, loadEngine, modelToNetwork, type Model, type Precision } from '@cvnet/core/lean';
 import {
   DataError,
   atomicWriteStream,

@@ -1,5 +1,5 @@
 import type { Command } from '@oclif/core';
-import { CvnetError } from '@cvnet/core';
+import { CvnetError } from '@cvnet/core/lean';
 
 /** Exit code for bad input (data, model or options), as opposed to bugs. */
 export const BAD_INPUT = 2;

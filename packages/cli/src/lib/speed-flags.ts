@@ -4,7 +4,7 @@
  * become one-line OptionsErrors (exit 2) like every other bad input.
  */
 import { Flags } from '@oclif/core';
-import { OptionsError, type Precision } from '@cvnet/core';
+import { OptionsError, type Precision } from '@cvnet/core/lean';
 
 /** --precision with a command's own account of what f32 trades (the value is checked by resolvePrecision). */
 // The return type is inferred: oclif's Flags.string overloads make it hard to spell.

@@ -16,9 +16,22 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CsvError, parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { CsvError } from 'csv-parse/sync';
 // One DataError for all customer-data problems (defined with the indicators).
 import { DataError } from '../errors.js';
+
+type CsvParseSync = typeof import('csv-parse/sync');
+let csvParseModule: CsvParseSync | undefined;
+
+/**
+ * csv-parse, loaded on first use: only records the scanner refuses need it,
+ * and its CommonJS build loads in about 4 ms against about 10 ms for the ESM
+ * one at every start-up (`cvnet predict` start-up time).
+ */
+function csvParse(): CsvParseSync {
+  return (csvParseModule ??= createRequire(import.meta.url)('csv-parse/sync') as CsvParseSync);
+}
 
 /** Only CRLF and LF end a record, as in the scanner and @cvnet/core/csv-text: a stray CR is data, never a line end. */
 const LINE_ENDS = ['\r\n', '\n'];
@@ -257,7 +270,7 @@ class Scanner {
   private viaCsvParse(text: string, from: number): string[] {
     let rows: string[][];
     try {
-      rows = parse(text, { relax_column_count: true, record_delimiter: LINE_ENDS }) as string[][];
+      rows = csvParse().parse(text, { relax_column_count: true, record_delimiter: LINE_ENDS }) as string[][];
     } catch (error) {
       throw this.toDataError(error, from);
     }
@@ -268,7 +281,7 @@ class Scanner {
   /** csv-parse's error for a record still open at the end, at the line where it opens. */
   private unclosed(text: string, from: number): DataError {
     try {
-      parse(text, { record_delimiter: LINE_ENDS });
+      csvParse().parse(text, { record_delimiter: LINE_ENDS });
     } catch (error) {
       return this.toDataError(error, from, from);
     }
@@ -277,7 +290,7 @@ class Scanner {
 
   /** csv-parse's error, its line counted from `from` (the record's first line) unless `at` is given. */
   private toDataError(error: unknown, from: number, at?: number): DataError {
-    if (!(error instanceof CsvError)) throw error;
+    if (!(error instanceof csvParse().CsvError)) throw error;
     const line = at ?? from + ((error as CsvError & { lines?: number }).lines ?? 1) - 1;
     // csv-parse's own message ends with "at line N"; our prefix says where.
     const reason = error.message.replace(/:? (?:at|on) line \d+.*$/, '');

@@ -1,0 +1,23 @@
+/**
+ * A lean Node entry (`@cvnet/core/lean`) for start-up-sensitive commands such
+ * as `cvnet predict`: errors, model parsing and conversion, min–max scaling,
+ * the Wasm engine loader and their types, without the rest of the index
+ * (indicators, method, report, SQL, …), which costs tens of milliseconds to
+ * load. Every export here is the same object as the main entry's, so
+ * `instanceof CvnetError` holds across both.
+ */
+export * from './errors.js';
+export {
+  modelToNetwork,
+  networkToModel,
+  parseModel,
+  parseModelText,
+  serializeModel,
+  trainingRecord,
+  type ModelInfo,
+} from './model/model.js';
+export type { Model, ModelLayer, ModelTraining, ModelV1 } from './model/schema.js';
+export { MODEL_FORMAT, MODEL_VERSION } from './model/schema.js';
+export { applyMinMax, fitMinMax, type MinMax, type MinMaxOptions } from './model/normalize.js';
+export { loadEngine, loadModule } from './wasm/node.js';
+export type { Engine, ForwardOptions, Network, Precision } from './network/types.js';
