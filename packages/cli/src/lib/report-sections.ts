@@ -15,7 +15,7 @@ import {
   renderImportanceSection,
   renderQualitySection,
   renderSegmentsSection,
-  stripJsonComments,
+  parseJsonc,
   subjectOf,
   summarizeSegments,
   validateQualityConfig,
@@ -43,12 +43,7 @@ export async function loadQualityPolicy(path: string, idColumn: string): Promise
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new ConfigError(error.code === 'ENOENT' ? `${path}: quality policy not found` : `${path}: cannot read (${error.message})`);
   });
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text));
-  } catch (e) {
-    throw new ConfigError(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  let value = parseJsonc(text, path);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('idColumn' in value)) value = { ...value, idColumn };
   return validateQualityConfig(value, path);
 }

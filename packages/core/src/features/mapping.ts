@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { lineColumn, stripJsonComments } from '../indicators/jsonc.js';
+import { parseJsonc } from '../indicators/jsonc.js';
 
 const column = z.string().min(1);
 
@@ -122,16 +122,7 @@ export function resolveColumns(mapping: Mapping, available: readonly string[], s
  * @throws ConfigError with the path of every problem, or the line:column of a syntax error.
  */
 export function parseMapping(text: string, file = 'mapping'): Mapping {
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? (({ line, column: col }) => ` at line ${line}, column ${col}`)(lineColumn(text, Number(pos[1]))) : '';
-    throw new ConfigError(`${file} is not valid JSON${where}: ${msg}`);
-  }
-  return validateMapping(value, file);
+  return validateMapping(parseJsonc(text, file), file);
 }
 
 /** Validates a parsed mapping object and applies defaults. */

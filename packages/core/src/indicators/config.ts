@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { lineColumn, stripJsonComments } from './jsonc.js';
+import { parseJsonc } from './jsonc.js';
 
 const name = z.string().trim().min(1);
 const id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'ids are letters, digits and _, not starting with a digit');
@@ -202,16 +202,7 @@ export function validateConfig(value: unknown, file = 'config'): ProjectConfig {
  * @throws ConfigError for syntax errors (with line:column) and invalid content.
  */
 export function parseConfig(text: string, file = 'config'): ProjectConfig {
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, Number(pos[1]))) : '';
-    throw new ConfigError(`${file} is not valid JSON${where}: ${msg}`);
-  }
-  return validateConfig(value, file);
+  return validateConfig(parseJsonc(text, file), file);
 }
 
 /**

@@ -2,6 +2,6 @@ export * from './config.js';
 export * from './defaults.js';
 export * from './fit.js';
 export * from './fitted-schema.js';
-export { stripJsonComments } from './jsonc.js';
+export { parseJsonc, stripJsonComments } from './jsonc.js';
 export { groupScore, fitQuantiles, applyCuts, type FittedRule, type FittedCuts, type FittedLikert, type FittedCategorical, type QuantileFit } from './rules.js';
 export { describeSource, sourceColumns, type CustomerRow } from './source.js';

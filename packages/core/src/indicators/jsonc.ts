@@ -2,6 +2,7 @@
  * JSON with comments (JSONC), as written by `cvnet init`: `//` line comments
  * and `/* … *\/` block comments are allowed anywhere whitespace is.
  */
+import { ConfigError } from '../errors.js';
 
 /**
  * Replaces every comment outside string literals with spaces, keeping line
@@ -52,4 +53,22 @@ export function lineColumn(text: string, offset: number): { line: number; column
     }
   }
   return { line, column: offset - start + 1 };
+}
+
+/**
+ * Parses JSONC text (every cvnet config file: project config, mapping,
+ * segment map, quality policy).
+ *
+ * @param file name used in the message.
+ * @throws ConfigError "<file> is not valid JSON at line L, column C: …".
+ */
+export function parseJsonc(text: string, file: string): unknown {
+  try {
+    return JSON.parse(stripJsonComments(text));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, Number(pos[1]))) : '';
+    throw new ConfigError(`${file} is not valid JSON${where}: ${msg}`);
+  }
 }

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { stripJsonComments } from '../indicators/jsonc.js';
+import { parseJsonc } from '../indicators/jsonc.js';
 
 const column = z.string().trim().min(1);
 
@@ -69,11 +69,5 @@ export function validateQualityConfig(value: unknown, file = 'quality policy'): 
 
 /** Parses a quality policy from JSON / JSONC text. */
 export function parseQualityConfig(text: string, file = 'quality policy'): QualityConfig {
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text));
-  } catch (e) {
-    throw new ConfigError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return validateQualityConfig(value, file);
+  return validateQualityConfig(parseJsonc(text, file), file);
 }

@@ -4,7 +4,7 @@
  * real customers.
  */
 import { ConfigError, DataError } from '../errors.js';
-import { stripJsonComments } from '../indicators/jsonc.js';
+import { parseJsonc } from '../indicators/jsonc.js';
 import type { CustomerClass } from '../method/classify.js';
 import type { ScoredCustomer } from '../method/score-model.js';
 import { ConditionCompiler, atomsOf, evaluate, type Expr, type Value, type VarKey } from './conditions.js';
@@ -174,13 +174,7 @@ export function compileSegments(value: unknown, options: CompileSegmentsOptions 
  */
 export function parseSegments(text: string, options: CompileSegmentsOptions = {}): SegmentEngine {
   const file = options.file ?? 'segments';
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text));
-  } catch (e) {
-    throw new ConfigError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return compileSegments(value, options);
+  return compileSegments(parseJsonc(text, file), options);
 }
 
 /** The rule inputs of a scored customer (scores by indicator id), plus raw columns if the rules read any. */
