@@ -6,7 +6,7 @@
 import { OptionsError } from '../errors.js';
 import { CLASSES, type CustomerClass } from '../method/classify.js';
 import { applyMinMax, fitMinMax, type MinMax } from '../model/normalize.js';
-import { escapeHtml as esc, fmt } from '../report/escape.js';
+import { escapeHtml as esc, fmt, heatCell } from '../report/escape.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
 
 export interface ClusterInput {
@@ -134,11 +134,7 @@ export function renderClusterSection(a: ClusterAnalysis, names: Readonly<Record<
   const head = CLASSES.map((c) => `<th>${c}</th>`).join('');
   const rows = a.profiles
     .map((p) => {
-      const cells = CLASSES.map((c) => {
-        const v = p.classes[c];
-        const alpha = (v / max) * 0.85;
-        return `<td style="background:rgba(58,110,165,${fmt(alpha, 3)});color:${alpha > 0.5 ? '#fff' : '#222'}">${v}</td>`;
-      }).join('');
+      const cells = CLASSES.map((c) => heatCell(p.classes[c], max)).join('');
       return `<tr><th>cluster ${p.cluster}</th>${cells}<td>${p.size}</td><td>${fmt(p.meanK, 3)}</td></tr>`;
     })
     .join('');

@@ -4,7 +4,8 @@
  * seeded repeats. Model-agnostic and cheap: one forward pass per shuffle.
  */
 import { OptionsError } from '../errors.js';
-import { modelToNetwork } from '../model/model.js';
+import { networkOf } from '../method/model-network.js';
+import { shuffled } from '../method/shuffle.js';
 import { applyMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
 import { createPrng } from '../network/prng.js';
@@ -67,19 +68,17 @@ export function permutationImportance(
   const seed = options.seed ?? 1;
   const repeats = options.repeats ?? 10;
   if (!Number.isInteger(repeats) || repeats < 1) throw new OptionsError(`repeats must be a positive integer, got ${repeats}`);
-  const net = modelToNetwork(model);
+  const net = networkOf(model);
   const x = applyMinMax(matrix, model.inputs, { clamp: true });
   const base = mse(engine.forward(net, x, rows), target);
   const rng = createPrng(seed);
   const work = new Float64Array(x);
-  const order = Array.from({ length: rows }, (_, i) => i);
+  // Each repeat shuffles the previous order further (the same draws as shuffling in place).
+  let order = Array.from({ length: rows }, (_, i) => i);
   const indicators = model.inputs.names.map((id, j): IndicatorImportance => {
     const deltas: number[] = [];
     for (let k = 0; k < repeats; k++) {
-      for (let i = rows - 1; i > 0; i--) {
-        const m = Math.floor(rng.next() * (i + 1));
-        [order[i], order[m]] = [order[m]!, order[i]!];
-      }
+      order = shuffled(order, rng);
       for (let r = 0; r < rows; r++) work[r * n + j] = x[order[r]! * n + j]!;
       deltas.push(mse(engine.forward(net, work, rows), target) - base);
     }

@@ -12,7 +12,7 @@
  * whether measured on the normalised inputs or on the 1–5 scores.
  */
 import { ModelError, OptionsError } from '../errors.js';
-import { modelToNetwork } from '../model/model.js';
+import { networkOf } from '../method/model-network.js';
 import { applyMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
 import { createInputGradient, type InputGradient } from './gradient.js';
@@ -101,7 +101,7 @@ function integrate(grad: InputGradient, x: Float64Array, b: Float64Array, panels
  *   a baseline of the wrong length or bad options.
  */
 export function explainCustomers(model: Model, scores: Float64Array | readonly (readonly number[])[], options: ExplainOptions = {}): Explanations {
-  const net = modelToNetwork(model);
+  const net = networkOf(model);
   if (net.sizes[net.sizes.length - 1] !== 1) throw new ModelError(`explanations need a model with one output (K); this one has ${net.sizes[net.sizes.length - 1]}`);
   const n = net.inputs;
   const matrix = toMatrix(scores, n);

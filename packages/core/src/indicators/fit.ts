@@ -5,7 +5,7 @@
 import type { IndicatorConfig, IndicatorSource, ProjectConfig } from './config.js';
 import { ConfigError, DataError } from '../errors.js';
 import { applyCuts, cutsRule, fitQuantiles, medianScore, type FittedRule } from './rules.js';
-import { asOfDay, describeSource, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
+import { asOfDay, describeSource, isBlank, lineOf, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
 
 /** An indicator with its rule made concrete; stored in the model. */
 export interface FittedIndicator {
@@ -41,10 +41,6 @@ export interface ScoreMatrix {
   readonly ids: readonly string[];
   readonly indicators: readonly string[];
   readonly values: Float64Array;
-}
-
-function lineOf(numbering: RowNumbering, r: number): number {
-  return numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r;
 }
 
 function checkColumns(indicators: readonly { id: string; source: IndicatorSource }[], rows: readonly CustomerRow[]): void {
@@ -148,10 +144,6 @@ function fitIndicator(ind: IndicatorConfig, rows: readonly CustomerRow[], number
   const m = medianScore(scores);
   if (empty > 0) warnings.push(`indicator "${ind.id}" (source ${describeSource(src)}): ${empty} empty value(s) scored ${m} (median score)`);
   return { ...fitted, rule: { ...rule, missingScore: m } };
-}
-
-function isBlank(v: string | number | null | undefined): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
 /**

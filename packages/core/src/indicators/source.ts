@@ -4,6 +4,7 @@
  */
 import type { IndicatorSource } from './config.js';
 import { DataError } from '../errors.js';
+import type { RowNumbering } from './fit.js';
 
 /** One customer record, keyed by column name (CSV text or numbers). */
 export type CustomerRow = Readonly<Record<string, string | number | null | undefined>>;
@@ -33,13 +34,19 @@ export function describeSource(source: IndicatorSource): string {
   return `days_since(${source.days_since}, ${source.asOf})`;
 }
 
-function isEmpty(v: string | number | null | undefined): boolean {
+/** An empty value: null, undefined or blank text. */
+export function isBlank(v: string | number | null | undefined): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+/** The line number of row `r` (0-based) for error messages. */
+export function lineOf(numbering: RowNumbering, r: number): number {
+  return numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r;
 }
 
 function numberAt(row: CustomerRow, column: string, cell: Cell): number | null {
   const v = row[column];
-  if (isEmpty(v)) return null;
+  if (isBlank(v)) return null;
   const x = typeof v === 'number' ? v : Number((v as string).trim());
   if (!Number.isFinite(x)) {
     throw new DataError(
@@ -89,7 +96,7 @@ export function numericValue(source: IndicatorSource, row: CustomerRow, cell: Ce
     return total;
   }
   const v = row[source.days_since];
-  if (isEmpty(v)) return null;
+  if (isBlank(v)) return null;
   const day = isoDay(String(v));
   const where = `row ${cell.line}, column "${source.days_since}" (indicator "${cell.indicator}")`;
   const detail = { row: cell.line, column: source.days_since, indicator: cell.indicator };
@@ -103,5 +110,5 @@ export function numericValue(source: IndicatorSource, row: CustomerRow, cell: Ce
 export function textValue(source: IndicatorSource, row: CustomerRow): string | null {
   const column = sourceColumns(source)[0]!;
   const v = row[column];
-  return isEmpty(v) ? null : String(v).trim();
+  return isBlank(v) ? null : String(v).trim();
 }

@@ -8,12 +8,12 @@ import type { FittedIndicator, FittedIndicatorSystem, RowNumbering } from '../in
 import { scoreCustomers } from '../indicators/fit.js';
 import { sourceColumns, type CustomerRow } from '../indicators/source.js';
 import type { Model } from '../model/schema.js';
-import { modelToNetwork } from '../model/model.js';
 import { applyMinMax } from '../model/normalize.js';
-import type { Engine, Network } from '../network/types.js';
+import type { Engine } from '../network/types.js';
 import { classify, type CustomerClass } from './classify.js';
 import { band, currentValues, currentValueWeights, type Band } from './current.js';
 import type { ModelMethod } from './model-method.js';
+import { networkOf } from './model-network.js';
 
 export interface ScoredCustomer {
   id: string;
@@ -60,23 +60,6 @@ function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<st
   // Classified output names its id column "id" whatever the training data called it.
   const idColumn = !columns.has(system.idColumn) && columns.has('id') ? 'id' : system.idColumn;
   return { ...system, idColumn, indicators };
-}
-
-/**
- * The network of each model object, built once: rebuilding it from the
- * model's nested weight arrays cost a few microseconds per call, which a
- * stream of small batches pays thousands of times. Models are treated as
- * immutable once parsed (every reader returns a fresh object).
- */
-const networks = new WeakMap<Model, Network>();
-
-function networkOf(model: Model): Network {
-  let net = networks.get(model);
-  if (net === undefined) {
-    net = modelToNetwork(model);
-    networks.set(model, net);
-  }
-  return net;
 }
 
 /**

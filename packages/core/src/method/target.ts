@@ -5,7 +5,7 @@
 import type { ProjectConfig } from '../indicators/config.js';
 import { DataError } from '../errors.js';
 import type { RowNumbering, ScoreMatrix } from '../indicators/fit.js';
-import type { CustomerRow } from '../indicators/source.js';
+import { lineOf, type CustomerRow } from '../indicators/source.js';
 import { classMidpoint, type CustomerClass } from './classify.js';
 
 export interface Target {
@@ -57,7 +57,7 @@ export function computeTarget(
     throw new DataError(`target column "${t.column}" (config "target.column") is not in the data`, { column: t.column });
   }
   const values = rows.map((row, r) => {
-    const line = numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r;
+    const line = lineOf(numbering, r);
     const raw = row[t.column];
     const text = raw === null || raw === undefined ? '' : String(raw).trim();
     const where = `row ${line}, column "${t.column}" (target)`;

@@ -1,12 +1,9 @@
 /** Migration as a terminal table, an HTML section with an SVG flow chart, and a whole HTML page. */
 import { CLASSES, type CustomerClass } from '../method/classify.js';
-import { escapeHtml as esc, fmt, px } from '../report/escape.js';
+import { escapeHtml as esc, fmt, heatCell, px, stripControl as clean } from '../report/escape.js';
 import type { MigrationReport, TransitionMatrix } from './compare.js';
 
 const CLASS_COLOURS: Record<CustomerClass, string> = { A: '#1b7837', B: '#5aae61', C: '#f1a340', D: '#b2182b' };
-
-/** Drops control characters so untrusted ids cannot move the terminal cursor. */
-const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 
 function textMatrix(t: TransitionMatrix, title: string): string[] {
   const w = Math.max(6, ...t.labels.map((l) => clean(l).length)) + 1;
@@ -112,10 +109,8 @@ function htmlMatrix(t: TransitionMatrix, value: string | null): string {
     .map((l, i) => {
       const cells = t.labels
         .map((_, j) => {
-          const v = t.counts[i]![j]!;
-          const alpha = (v / max) * 0.85;
           const tip = value ? ` title="${esc(`Σ${value} ${fmt(t.valueBefore[i]![j]!, 3)} → ${fmt(t.valueAfter[i]![j]!, 3)}`)}"` : '';
-          return `<td${tip} style="background:rgba(58,110,165,${fmt(alpha, 3)});color:${alpha > 0.5 ? '#fff' : '#222'}">${v}</td>`;
+          return heatCell(t.counts[i]![j]!, max, tip);
         })
         .join('');
       return `<tr><th>${esc(l)}</th>${cells}</tr>`;

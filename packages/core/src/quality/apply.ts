@@ -7,7 +7,7 @@
  */
 import { DataError } from '../errors.js';
 import type { RowNumbering } from '../indicators/fit.js';
-import type { CustomerRow } from '../indicators/source.js';
+import { isBlank, lineOf, type CustomerRow } from '../indicators/source.js';
 import { validateQualityConfig, type QualityMissingPolicy, type OutlierRule, type QualityConfig, type QualityConfigInput } from './config.js';
 
 type Cell = CustomerRow[string];
@@ -75,8 +75,6 @@ export interface QualityResult {
   report: QualityReport;
 }
 
-const isBlank = (v: Cell): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
-
 function numberAt(v: Cell, line: number, column: string): number {
   const x = typeof v === 'number' ? v : Number(String(v).trim());
   if (!Number.isFinite(x)) throw new DataError(`row ${line}, column "${column}": expected a number, got ${JSON.stringify(v)}`, { row: line, column });
@@ -118,7 +116,7 @@ export function applyQuality(rows: readonly CustomerRow[], policy: QualityConfig
   const byId = new Map<string, (typeof kept)[number]>();
   const groups = new Set<string>();
   rows.forEach((row, r) => {
-    const line = numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r;
+    const line = lineOf(numbering, r);
     if (isBlank(row[idc])) throw new DataError(`row ${line}, column "${idc}": empty customer id`, { row: line, column: idc });
     const id = String(row[idc]).trim();
     const first = byId.get(id);

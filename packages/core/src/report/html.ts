@@ -3,7 +3,7 @@
  * scripts, no external resources), safe to open from disk or serve.
  */
 import { CLASSES, type CustomerClass } from '../method/classify.js';
-import { escapeHtml as esc, fmt } from './escape.js';
+import { escapeHtml as esc, fmt, heatCell } from './escape.js';
 import { barChart, hbarChart, histogram, logLineChart } from './svg.js';
 import type { ReportData } from './types.js';
 
@@ -88,11 +88,7 @@ function confusionSection(d: ReportData): string {
   const max = Math.max(1, ...e.confusion.flat());
   const head = CLASSES.map((c) => `<th>${c}</th>`).join('');
   const rows = CLASSES.map((a, i) => {
-    const cells = CLASSES.map((_, j) => {
-      const v = e.confusion[i]![j]!;
-      const alpha = (v / max) * 0.85;
-      return `<td style="background:rgba(58,110,165,${fmt(alpha, 3)});color:${alpha > 0.5 ? '#fff' : '#222'}">${v}</td>`;
-    }).join('');
+    const cells = CLASSES.map((_, j) => heatCell(e.confusion[i]![j]!, max)).join('');
     return `<tr><th>${a}</th>${cells}<td>${e.actual[a]}</td></tr>`;
   }).join('');
   const predicted = CLASSES.map((c) => `<td>${e.predicted[c]}</td>`).join('');

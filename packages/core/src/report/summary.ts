@@ -1,10 +1,7 @@
 /** A short plain-text summary of a run for the terminal. */
 import { CLASSES, type CustomerClass } from '../method/classify.js';
-import { fmt } from './escape.js';
+import { fmt, stripControl as clean } from './escape.js';
 import type { ReportData } from './types.js';
-
-/** Drops control characters so untrusted text cannot move the terminal cursor. */
-const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 
 export function renderSummary(data: ReportData): string {
   const lines: string[] = [];
