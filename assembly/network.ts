@@ -78,7 +78,6 @@ export function releaseNetwork(): void {
 
 export function paramCount(): i32 { return numParams; }
 export function outputCount(): i32 { return numOutputs; }
-export function inputCount(): i32 { return numInputs; }
 
 /** Samples of one batch, in the layout and precision of its mode. */
 @unmanaged export class Batch {

@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { CsvError } from 'csv-parse/sync';
-// One DataError for all customer-data problems (defined with the indicators).
+// One DataError for all customer-data problems.
 import { DataError } from '../errors.js';
 
 type CsvParseSync = typeof import('csv-parse/sync');

@@ -1,9 +1,7 @@
 /** Browser loader: fetches cvnet.wasm relative to this module. No Node built-ins. */
 import { EngineError } from '../errors.js';
 import type { Engine } from '../network/types.js';
-import { createEngine } from './engine.js';
-
-let cached: Promise<Engine> | undefined;
+import { createEngine, sharedOnce } from './engine.js';
 
 async function compile(url: URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
@@ -18,12 +16,6 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
 }
 
 /** The shared engine, compiled once per page/worker. */
-export function loadEngine(): Promise<Engine> {
-  cached ??= compile(new URL('../../wasm/cvnet.wasm', import.meta.url))
-    .then(createEngine)
-    .catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-  return cached;
-}
+export const loadEngine: () => Promise<Engine> = sharedOnce(async () =>
+  createEngine(await compile(new URL('../../wasm/cvnet.wasm', import.meta.url))),
+);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, NonFiniteError, OptionsError, ShapeError } from '../errors.js';
 import { createNetwork } from '../network/init.js';
@@ -7,7 +6,7 @@ import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
 import type { Dataset, Engine, Network, NetworkShape, TrainingResult } from '../network/types.js';
 import { createEngine } from './engine.js';
-import { loadEngine } from './node.js';
+import { loadEngine, loadModule } from './node.js';
 
 let wasm: Engine;
 beforeAll(async () => {
@@ -159,8 +158,7 @@ describe('engine errors and robustness', () => {
   });
 
   it('does not leak Wasm memory over many calls', async () => {
-    const module = await WebAssembly.compile(await readFile(new URL('../../wasm/cvnet.wasm', import.meta.url)));
-    const engine = await createEngine(module);
+    const engine = await createEngine(await loadModule());
     const big = randomData(2, shape, 2000);
     engine.train(net, big, { params: { epochs: 2 }, validation: data, test: data });
     // Memory grows for the first run; repeated runs must reuse the freed blocks.

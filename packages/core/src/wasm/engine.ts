@@ -122,11 +122,13 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
 }
 
-function encodeShape(shape: NetworkShape): number[] {
+/** @internal The i32 shape buffer of the ABI: [inputs, layers, sizes..., transfer codes...] (also sent to threads.ts's workers). */
+export function encodeShape(shape: NetworkShape): number[] {
   return [shape.inputs, shape.sizes.length, ...shape.sizes, ...shape.transfers.map((t) => TRANSFER_CODES[t])];
 }
 
-const outputsOf = (shape: NetworkShape): number => shape.sizes[shape.sizes.length - 1]!;
+/** @internal */
+export const outputsOf = (shape: NetworkShape): number => shape.sizes[shape.sizes.length - 1]!;
 
 /** Activation rows of every layer: the per-sample workspace the core allocates. */
 const rowsOf = (shape: NetworkShape): number => shape.sizes.reduce((a, b) => a + b, 0);
@@ -340,6 +342,20 @@ export class WasmEngine implements Engine {
       this.remote = undefined;
     }
   }
+}
+
+/**
+ * @internal The loaders' cache: `start` runs on the first call and every
+ * caller shares its promise; a rejection is dropped, so a later call retries
+ * (e.g. after `npm run build:wasm`).
+ */
+export function sharedOnce<T>(start: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () =>
+    (cached ??= start().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    }));
 }
 
 /** An engine on a compiled cvnet.wasm module (for hosts that load it themselves). */

@@ -8,7 +8,6 @@
  *   data plus the rational tanh's ~2.4e-7); after 300 epochs the final
  *   training perf within 1 % relative.
  */
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors.js';
 import { createNetwork } from '../network/init.js';
@@ -16,11 +15,12 @@ import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
 import type { Dataset, Engine, NetworkShape, Precision } from '../network/types.js';
 import { createEngine } from './engine.js';
+import { loadModule } from './node.js';
 
 let simd: Engine;
 let scalar: Engine;
 beforeAll(async () => {
-  const module = await WebAssembly.compile(await readFile(new URL('../../wasm/cvnet.wasm', import.meta.url)));
+  const module = await loadModule();
   simd = await createEngine(module);
   scalar = await createEngine(module, { kernels: 'scalar' });
 });

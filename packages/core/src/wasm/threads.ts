@@ -21,9 +21,8 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, OptionsError } from '../errors.js';
 import { resolvePrecision, validateDataset, validateNetwork } from '../network/options.js';
-import { TRANSFER_CODES } from '../network/transfer.js';
 import type { Dataset, Network, TrainingResult, TrainOptions } from '../network/types.js';
-import { kernelMode, WasmEngine, type RemoteSet } from './engine.js';
+import { encodeShape, kernelMode, outputsOf, WasmEngine, type RemoteSet } from './engine.js';
 import { loadModule } from './node.js';
 
 /** Options of a threaded run: TrainOptions plus the thread count. */
@@ -122,11 +121,11 @@ export async function trainThreaded(
   const mode = kernelMode(resolvePrecision(trainOptions.precision));
   const module = await loadModule();
   const P = net.params.length;
-  const O = net.sizes[net.sizes.length - 1]!;
+  const O = outputsOf(net);
   const sab = new SharedArrayBuffer(CTRL_BYTES + 8 * (P + 1 + threads * (P + 1)));
   const ctrl = new Int32Array(sab, 0, 4);
   const shared = new Float64Array(sab, CTRL_BYTES);
-  const shape = [net.inputs, net.sizes.length, ...net.sizes, ...net.transfers.map((t) => TRANSFER_CODES[t])];
+  const shape = encodeShape(net);
   const bounds = sliceBounds(data.samples, threads);
 
   const workers = bounds.slice(0, -1).map((start, index) => {

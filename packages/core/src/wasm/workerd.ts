@@ -5,15 +5,7 @@
  */
 import wasmModule from '../../wasm/cvnet.wasm';
 import type { Engine } from '../network/types.js';
-import { createEngine } from './engine.js';
-
-let cached: Promise<Engine> | undefined;
+import { createEngine, sharedOnce } from './engine.js';
 
 /** The shared engine, instantiated once per isolate. */
-export function loadEngine(): Promise<Engine> {
-  cached ??= createEngine(wasmModule).catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
-}
+export const loadEngine: () => Promise<Engine> = sharedOnce(() => createEngine(wasmModule));
