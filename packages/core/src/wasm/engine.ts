@@ -29,8 +29,8 @@ const MODE_F64 = 0;
 const MODE_F32 = 1;
 const MODE_F64_SCALAR = 2;
 
-/** @internal The raw ABI of assembly/index.ts (also driven by threads.ts's workers). */
-export interface Exports {
+/** The raw ABI of assembly/index.ts. */
+interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
