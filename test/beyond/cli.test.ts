@@ -2,20 +2,16 @@
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { stringify } from 'csv-stringify/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RFM_SEGMENTS, VALUE17_SEGMENTS } from '../../packages/core/src/segments/builtin.js';
-import { readCsv, requireBuild, root } from '../cli/helpers.js';
+import { cvnet as cli, readCsv, requireBuild, root, type Run } from '../cli/helpers.js';
 import { fixture, type Fixture } from './fixtures.js';
 
-const bin = join(root, 'packages/cli/bin/run.js');
 const KEY = 'test key: 0123456789abcdef';
 
-function cvnet(args: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CVNET_PSEUDONYM_KEY: undefined, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** The CLI with CVNET_PSEUDONYM_KEY unset unless `env` sets it. */
+const cvnet = (args: readonly string[], cwd: string, env: Record<string, string | undefined> = {}): Run => cli(args, cwd, { CVNET_PSEUDONYM_KEY: undefined, ...env });
 
 let f: Fixture;
 beforeAll(async () => {

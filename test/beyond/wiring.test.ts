@@ -7,31 +7,20 @@
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../packages/core/src/indicators/defaults.js';
 import { escapeHtml } from '../../packages/core/src/report/escape.js';
 import { VALUE17_SEGMENTS } from '../../packages/core/src/segments/builtin.js';
-import { bundled, ifoodConfig, root, setup } from '../method-cli/helpers.js';
+import { bundled, cvnet as cli, ifoodConfig, root, setup, type Run } from '../method-cli/helpers.js';
 import { sharedData } from '../shared-data.js';
 
-const bin = join(root, 'packages/cli/bin/run.js');
 const KEY = 'wiring test key 0123456789';
 const INDICATORS = defaultConfig().indicators.map((i) => i.id);
 const CONTRACT = ['id', 'C', 'band', 'K', 'class', 'strategy', ...INDICATORS];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI with CVNET_PSEUDONYM_KEY unset unless given. */
-function cvnet(args: readonly string[], cwd: string, key?: string): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CVNET_PSEUDONYM_KEY: key } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cvnet = (args: readonly string[], cwd: string, key?: string): Run => cli(args, cwd, { CVNET_PSEUDONYM_KEY: key });
 
 function ok(r: Run): Run {
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);

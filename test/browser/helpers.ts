@@ -3,13 +3,13 @@
  * browser download), and the same static server `cvnet web` uses, on
  * 127.0.0.1 with a random port.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createStaticServer, listen, type StaticServerOptions } from '../../packages/cli/src/lib/static-server.js';
+import { cvnet as cli, type Run } from '../cli/helpers.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const webDist = join(root, 'packages/web/dist');
@@ -50,7 +50,6 @@ export async function serve(options: StaticServerOptions): Promise<Served> {
 }
 
 /** `cvnet <args>` from the built CLI. */
-export function cvnet(args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'packages/cli/bin/run.js'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+export function cvnet(args: readonly string[]): Run {
+  return cli(args, root);
 }

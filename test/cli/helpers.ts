@@ -20,8 +20,12 @@ export interface Run {
   stderr: string;
 }
 
-export function cvnet(args: readonly string[], cwd: string): Run {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+/**
+ * `cvnet <args>` from the built CLI, run in `cwd`. `env` entries override the
+ * test's environment (undefined unsets one); without it the child inherits it.
+ */
+export function cvnet(args: readonly string[], cwd: string, env?: Record<string, string | undefined>): Run {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, ...(env === undefined ? {} : { env: { ...process.env, ...env } }) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

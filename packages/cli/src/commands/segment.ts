@@ -14,6 +14,7 @@ import {
 import { DataError, atomicWriteStream, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { idMapper, isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
+import { inFile, toRow } from '../lib/method-input.js';
 import { writeToStdout } from '../lib/stdout.js';
 
 /** Rows per scoring call for raw input (amortises the Wasm call, keeps memory flat). */
@@ -112,7 +113,7 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (i
       class: parseClass(r.fields[at('class')]!, path, r.line),
       ...(map.needs.C ? { C: num('C') } : {}),
       ...(map.needs.band ? { band: num('band') } : {}),
-      fields: Object.fromEntries(header.map((h, i) => [h, r.fields[i]!])),
+      fields: toRow(header, r.fields),
     };
     const { segment, level } = map.assign(subject, locate(path, r.line));
     const out = [...r.fields];
@@ -141,15 +142,9 @@ async function* segmentRaw(source: CsvSource, map: SegmentEngine, model: Model, 
   const seen = new Map<string, number>();
   let chunk: CsvRecord[] = [];
   const flush = (): string => {
-    const rows = chunk.map((r) => Object.fromEntries(header.map((h, i) => [h, r.fields[i]!])));
+    const rows = chunk.map((r) => toRow(header, r.fields));
     const lines = chunk.map((r) => r.line);
-    let batch;
-    try {
-      batch = scoreWithModel(engine, model, rows, { lines });
-    } catch (error) {
-      if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`, { row: error.row, column: error.column, indicator: error.indicator });
-      throw error;
-    }
+    const batch = inFile(path, DataError, () => scoreWithModel(engine, model, rows, { lines }));
     const out = batch.customers.map((c, i) => {
       const first = seen.get(c.id);
       if (first !== undefined) throw new DataError(`${path}: row ${lines[i]}: duplicate customer id ${JSON.stringify(c.id)} (first on row ${first})`, { row: lines[i] });

@@ -21,6 +21,7 @@ import {
 import {
   DataError,
   isNumeric,
+  locate,
   readModelFile,
   readNumericTable,
   writeModelFile,
@@ -293,7 +294,7 @@ function checkTargets(table: NumericTable): void {
     const value = table.data[row * width + width - 1]!;
     if (value < 0 || value > 1) {
       throw new DataError(
-        `${table.path}, line ${table.lines[row]}, column "${target}": target ${value} is outside [0, 1], the range of the logsig output; rescale the target to [0, 1] first`,
+        `${locate(table.path, table.lines[row], target)}: target ${value} is outside [0, 1], the range of the logsig output; rescale the target to [0, 1] first`,
         { row: table.lines[row], column: target },
       );
     }

@@ -19,7 +19,8 @@ import {
   type RunCustomer,
   type SegmentEngine,
 } from '@cvnet/core';
-import { DataError, locate, openCsv, parseNumber, type CsvSource } from '@cvnet/core/data';
+import { DataError, locate, openCsv, parseNumber } from '@cvnet/core/data';
+import { inFile, readCustomers } from './method-input.js';
 
 /** Identity, or the keyed HMAC pseudonymiser when `--pseudonymize` is given. */
 export function idMapper(pseudonymize: boolean): (id: string) => string {
@@ -52,8 +53,6 @@ export interface ScoredRow {
   segment?: string;
   /** Scores in `indicators` order. */
   scores: number[];
-  /** The raw CSV row by column name (for field labels). */
-  fields: Record<string, string>;
 }
 
 export interface ScoredFile {
@@ -64,15 +63,6 @@ export interface ScoredFile {
   classified: boolean;
 }
 
-/** Reads every record of a source into arrays (header → field map). */
-async function readAll(source: CsvSource): Promise<{ line: number; fields: string[] }[]> {
-  const out: { line: number; fields: string[] }[] = [];
-  for await (const r of source.records) out.push({ line: r.line, fields: [...r.fields] });
-  return out;
-}
-
-const fieldMap = (header: readonly string[], fields: readonly string[]): Record<string, string> => Object.fromEntries(header.map((h, i) => [h, fields[i]!]));
-
 /**
  * Reads customers: a classified file as is (indicators = the model's, or
  * every column that is not a classify/segment column), or raw customers
@@ -82,51 +72,42 @@ const fieldMap = (header: readonly string[], fields: readonly string[]): Record<
  *   comes without a model.
  */
 export async function readScoredFile(path: string, model: Model | undefined, engine: () => Promise<Engine>): Promise<ScoredFile> {
-  const source = await openCsv(path);
-  const header = source.header;
-  const records = await readAll(source);
-  if (records.length === 0) throw new DataError(`${path}: no customer rows below the header`);
+  const { header, rows, lines } = await readCustomers(path);
   if (isClassified(header)) {
     const indicators = model ? [...model.inputs.names] : header.filter((h) => !NON_INDICATOR.has(h) && !h.startsWith('contrib:'));
     const missing = indicators.filter((i) => !header.includes(i));
     if (missing.length) throw new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] });
-    const at = (name: string): number => header.indexOf(name);
     const seen = new Map<string, number>();
-    const customers = records.map(({ line, fields }): ScoredRow => {
-      const id = fields[at('id')]!.trim();
+    const customers = rows.map((row, r): ScoredRow => {
+      const line = lines[r]!;
+      // readCustomers keeps every cell as the CSV's text.
+      const cell = (name: string): string => row[name] as string;
+      const id = cell('id').trim();
       if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
       const first = seen.get(id);
       if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: line, column: 'id' });
       seen.set(id, line);
-      const num = (name: string): number | undefined => (at(name) >= 0 ? parseNumber(fields[at(name)]!, path, line, name) : undefined);
+      const num = (name: string): number | undefined => (header.includes(name) ? parseNumber(cell(name), path, line, name) : undefined);
       const C = num('C');
       const band = num('band');
-      const segment = at('segment') >= 0 ? fields[at('segment')]!.trim() : undefined;
+      const segment = header.includes('segment') ? cell('segment').trim() : undefined;
       return {
         line,
         id,
         K: num('K')!,
-        class: parseClass(fields[at('class')]!, path, line),
+        class: parseClass(cell('class'), path, line),
         ...(C === undefined ? {} : { C }),
         ...(band === undefined ? {} : { band }),
         ...(segment === undefined || segment === '' ? {} : { segment }),
-        scores: indicators.map((i) => parseNumber(fields[at(i)]!, path, line, i)),
-        fields: fieldMap(header, fields),
+        scores: indicators.map((i) => parseNumber(cell(i), path, line, i)),
       };
     });
     return { path, indicators, customers, classified: true };
   }
   if (!model) throw new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
-  const rows = records.map((r) => fieldMap(header, r.fields));
-  const lines = records.map((r) => r.line);
-  let batch;
-  try {
-    batch = scoreWithModel(await engine(), model, rows, { lines });
-  } catch (error) {
-    if (error instanceof DataError && !error.message.startsWith(path)) throw new DataError(`${path}: ${error.message}`, { row: error.row, column: error.column, indicator: error.indicator });
-    throw error;
-  }
-  const customers = batch.customers.map((c, i): ScoredRow => ({ line: lines[i]!, id: c.id, K: c.K, class: c.class, C: c.C, band: c.band, scores: c.scores, fields: rows[i]! }));
+  const scoring = await engine();
+  const batch = inFile(path, DataError, () => scoreWithModel(scoring, model, rows, { lines }));
+  const customers = batch.customers.map((c, i): ScoredRow => ({ line: lines[i]!, id: c.id, K: c.K, class: c.class, C: c.C, band: c.band, scores: c.scores }));
   return { path, indicators: batch.indicators, customers, classified: false };
 }
 
