@@ -93,6 +93,24 @@ describe('cvnet segment', () => {
     expect(column(readCsvText(r.stdout), 'id')).toEqual(ids.map((id) => createHmac('sha256', KEY).update(id).digest('hex')));
     for (const id of ids) expect(r.stdout).not.toContain(`${id},`);
   });
+
+  it('--pseudonymize also hides the id in an error line (segment, cluster, migrate)', () => {
+    const lines = readFileSync(f.classified, 'utf8').trimEnd().split('\n');
+    const duplicated = join(f.dir, 'duplicated.csv');
+    writeFileSync(duplicated, `${[...lines, lines[1]!].join('\n')}\n`);
+    const id = column(readCsv(f.classified), 'id')[0]!;
+    const hidden = createHmac('sha256', KEY).update(id).digest('hex');
+    for (const args of [['segment', duplicated], ['cluster', duplicated], ['migrate', duplicated, f.classified]]) {
+      const plain = cvnet(args, f.dir);
+      expect(plain.code).toBe(2);
+      expect(plain.stderr).toContain(`"${id}"`);
+      const r = cvnet([...args, '--pseudonymize'], f.dir, { CVNET_PSEUDONYM_KEY: KEY });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/customer id [0-9a-f]{64}/);
+      expect(r.stderr).not.toContain(`"${id}"`);
+      expect(r.stderr).toContain(hidden);
+    }
+  });
 });
 
 function readCsvText(text: string): string[][] {

@@ -2,8 +2,9 @@ import { Args, Command, Flags } from '@oclif/core';
 import { stringify } from 'csv-stringify/sync';
 import { CLASSES, OptionsError, clusterCustomers, loadEngine, methodOf, type ClusterAnalysis } from '@cvnet/core';
 import { atomicWriteFile, readModelFile } from '@cvnet/core/data';
-import { idMapper, readScoredFile } from '../lib/beyond-input.js';
+import { readScoredFile } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
+import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 
 export type ClusterResult = Omit<ClusterAnalysis, 'assignment'> & { data: string; customers: number };
 
@@ -34,8 +35,11 @@ Clusters the indicator scores scaled to [0, 1] (with the model's training ranges
 
   async run(): Promise<ClusterResult> {
     const { args, flags } = await this.parse(Cluster);
+    // Error lines quote ids too (duplicates): they get the pseudonym.
+    let policy: IdPolicy | undefined;
     try {
-      const ids = idMapper(flags.pseudonymize);
+      policy = idPolicy(flags.pseudonymize);
+      const { ids } = policy;
       const model = flags.model === undefined ? undefined : await readModelFile(flags.model);
       if (model) methodOf(model, flags.model);
       const file = await readScoredFile(args.data, model, loadEngine);
@@ -54,7 +58,7 @@ Clusters the indicator scores scaled to [0, 1] (with the model's training ranges
       if (!this.jsonEnabled()) this.log(clusterText(analysis));
       return { data: args.data, customers: file.customers.length, ...rest };
     } catch (error) {
-      return fail(this, error);
+      return fail(this, pseudonymizeError(error, policy));
     }
   }
 }

@@ -12,8 +12,9 @@ import {
   type SegmentSubject,
 } from '@cvnet/core';
 import { DataError, atomicWriteStream, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
-import { idMapper, isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
+import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
+import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { inFile, toRow } from '../lib/method-input.js';
 import { writeToStdout } from '../lib/stdout.js';
 
@@ -47,6 +48,8 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Segment);
+    // Error lines quote ids too (duplicates): they get the pseudonym.
+    let policy: IdPolicy | undefined;
     try {
       const model = flags.model === undefined ? undefined : await readModelFile(flags.model);
       if (model) methodOf(model, flags.model);
@@ -57,7 +60,8 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
       }
       if (args.data === undefined) throw new OptionsError('give a customer CSV file (or --check to only prove the segment map)');
       if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
-      const ids = idMapper(flags.pseudonymize);
+      policy = idPolicy(flags.pseudonymize);
+      const { ids } = policy;
       const source = await openCsv(args.data);
       const classified = isClassified(source.header);
       if (!classified && !model) throw new OptionsError(`${args.data} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
@@ -68,7 +72,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {
-      fail(this, error);
+      fail(this, pseudonymizeError(error, policy));
     }
   }
 }
