@@ -2,9 +2,8 @@ import { basename } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import { BUILTIN_SEGMENTS, OptionsError, compareRuns, renderMigrationPage, renderMigrationText, type MigrationReport, type RunCustomer } from '@cvnet/core';
 import { atomicWriteFile } from '@cvnet/core/data';
-import { readRun } from '../lib/beyond-input.js';
+import { idMapper, readRun } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
-import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { openSnapshotStore, type SnapshotInfo, type SnapshotStore } from '../lib/snapshot-store.js';
 
 export interface MigrateResult {
@@ -48,8 +47,6 @@ With --store FILE.duckdb both runs are also kept as snapshots in a DuckDB file (
   async run(): Promise<MigrateResult> {
     const { args, flags } = await this.parse(Migrate);
     let store: SnapshotStore | undefined;
-    // Error lines quote ids too (duplicates): they get the pseudonym.
-    let policy: IdPolicy | undefined;
     try {
       if (flags.list && !flags.store) throw new OptionsError('--list needs --store FILE.duckdb');
       store = flags.store === undefined ? undefined : await openSnapshotStore(flags.store);
@@ -61,8 +58,7 @@ With --store FILE.duckdb both runs are also kept as snapshots in a DuckDB file (
         return { before: '', after: '', snapshots };
       }
       if (args.before === undefined || args.after === undefined) throw new OptionsError('give two runs to compare: <before.csv> <after.csv>');
-      policy = idPolicy(flags.pseudonymize);
-      const { ids } = policy;
+      const ids = idMapper(flags.pseudonymize);
       const snapshots: SnapshotInfo[] = [];
       const load = async (arg: string): Promise<RunCustomer[]> => {
         if (arg.startsWith('@')) {
@@ -93,7 +89,7 @@ With --store FILE.duckdb both runs are also kept as snapshots in a DuckDB file (
       if (!this.jsonEnabled()) this.log(renderMigrationText(migration, { maxList: flags['max-list'] }).trimEnd());
       return { before: args.before, after: args.after, ...(store ? { snapshots } : {}), migration };
     } catch (error) {
-      return fail(this, pseudonymizeError(error, policy));
+      return fail(this, error);
     } finally {
       store?.close();
     }
