@@ -3,13 +3,12 @@
  * serve`) and to the worker in workerd (`wrangler dev`); each answer is
  * checked, and the two hosts' answers must be identical byte for byte.
  */
-import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILTIN_SEGMENTS, compileSegments, explainCustomers, loadEngine, scoreWithModel, subjectOf, SURVEY_INDICATORS, type Explanations, type ScoredBatch,
 } from '../../packages/core/src/index.node.js';
-import { ADMIN_TOKEN, API_TOKEN, customer, makeFixture, removeFixtures, requireBuild, startNode, startWorkerd, type Fixture, type Running } from './helpers.js';
+import { ADMIN_TOKEN, API_TOKEN, customer, makeFixture, modelHash, removeFixtures, requireBuild, startNode, startWorkerd, type Fixture, type Running } from './helpers.js';
 
 const indicators = [...SURVEY_INDICATORS];
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
@@ -52,8 +51,6 @@ interface Answer {
   body: any;
 }
 
-const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
-
 /** The result the API should give for a scored customer (explain off). */
 const resultOf = (i: number) => {
   const c = expected.customers[i]!;
@@ -95,16 +92,16 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
 
   it('is alive and ready with the model', async () => {
     expect((await call('healthz', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await call('readyz', '/readyz')).body).toEqual({ status: 'ready', model: sha256(fixture.modelText) });
+    expect((await call('readyz', '/readyz')).body).toEqual({ status: 'ready', model: modelHash(fixture.modelText) });
   });
 
   it('describes the model', async () => {
     const answer = await call('model', '/v1/model', { headers: auth });
     expect(answer.status).toBe(200);
-    expect(answer.headers.get('etag')).toBe(`"${sha256(fixture.modelText)}"`);
+    expect(answer.headers.get('etag')).toBe(`"${modelHash(fixture.modelText)}"`);
     const method = fixture.model.method!;
     expect(answer.body).toMatchObject({
-      hash: sha256(fixture.modelText), format: 'cvnet-model', version: 1, idColumn: 'id',
+      hash: modelHash(fixture.modelText), format: 'cvnet-model', version: 1, idColumn: 'id',
       thresholds: method.thresholds, strategies: method.strategies, currentValue: method.currentValue,
       network: { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] },
       training: { epochs: fixture.model.training!.epochs, stop: fixture.model.training!.stop },
@@ -126,7 +123,7 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
   it('scores one customer, and a batch in input order, equal to scoreWithModel', async () => {
     const one = await call('score-one', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[5]) });
     expect(one.status).toBe(200);
-    expect(one.headers.get('x-cvnet-model')).toBe(sha256(fixture.modelText));
+    expect(one.headers.get('x-cvnet-model')).toBe(modelHash(fixture.modelText));
     expect(one.body).toEqual(resultOf(5));
     const reversed = [...fixture.rows].reverse();
     const all = await call('score-all', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(reversed) });
@@ -289,11 +286,11 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     const rejected = await put('put-invalid', JSON.stringify(broken));
     expectProblem(rejected, 422, 'invalid-model');
     expect(rejected.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/layers/0/biases/2', '#/inputs/min']);
-    expect((await call('still-old', '/readyz')).body.model).toBe(sha256(fixture.modelText));
+    expect((await call('still-old', '/readyz')).body.model).toBe(modelHash(fixture.modelText));
 
     const swapped = await put('put-other', other.modelText);
     expect(swapped.status).toBe(200);
-    expect(swapped.body.hash).toBe(sha256(other.modelText));
+    expect(swapped.body.hash).toBe(modelHash(other.modelText));
     const rescored = await call('score-other', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(fixture.rows[5]) });
     const otherK = scoreWithModel(await loadEngine(), other.model, [fixture.rows[5]!]).customers[0]!.K;
     expect(rescored.body.K).toBe(otherK);

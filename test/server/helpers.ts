@@ -4,6 +4,7 @@
  * each from a model trained here (seeded, a few epochs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,9 @@ export async function makeFixture(epochs = 40, seed = 1, configure: (config: Pro
   writeFileSync(csvPath, `${[header.join(','), ...rows.map((r) => header.map((h) => r[h]).join(','))].join('\n')}\n`);
   return { dir, modelPath, modelText, model, rows, csvPath };
 }
+
+/** The hash the server gives a model file's text (its hash, ETag and X-Cvnet-Model). */
+export const modelHash = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,13 +5,10 @@
  * picks the segment map.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, cliBin, makeFixture, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
-
-const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+import { ADMIN_TOKEN, cliBin, makeFixture, modelHash, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
 
 let a: Fixture;
 let b: Fixture;
@@ -71,13 +68,13 @@ describe('cvnet serve on Node', () => {
       method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` }, body: b.modelText,
     });
     expect(put.status).toBe(200);
-    expect(await readyHash(server.url)).toBe(sha256(b.modelText));
+    expect(await readyHash(server.url)).toBe(modelHash(b.modelText));
     slow.finish();
     const response = await slow.response;
     expect(response.status).toBe(200);
-    expect(response.headers.get('x-cvnet-model')).toBe(sha256(a.modelText));
+    expect(response.headers.get('x-cvnet-model')).toBe(modelHash(a.modelText));
     const fresh = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a.rows[0]) });
-    expect(fresh.headers.get('x-cvnet-model')).toBe(sha256(b.modelText));
+    expect(fresh.headers.get('x-cvnet-model')).toBe(modelHash(b.modelText));
   });
 
   it('--watch swaps in a rewritten model file and keeps the old one when the new file is bad', async () => {
@@ -92,10 +89,10 @@ describe('cvnet serve on Node', () => {
     writeFileSync(`${path}.tmp`, '{"format": "cvnet-model", "version": 1}');
     renameSync(`${path}.tmp`, path);
     await eventually(async () => server.output().includes('model not replaced'));
-    expect(await readyHash(server.url)).toBe(sha256(a.modelText));
+    expect(await readyHash(server.url)).toBe(modelHash(a.modelText));
     writeFileSync(`${path}.tmp`, b.modelText);
     renameSync(`${path}.tmp`, path); // as cvnet train writes: temp file, then rename
-    await eventually(async () => (await readyHash(server.url)) === sha256(b.modelText));
+    await eventually(async () => (await readyHash(server.url)) === modelHash(b.modelText));
     expect(server.output()).toContain('"msg":"model replaced"');
   });
 

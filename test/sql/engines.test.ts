@@ -8,9 +8,10 @@ import { scoreWithModel } from '../../packages/core/src/method/score-model.js';
 import type { Model } from '../../packages/core/src/model/schema.js';
 import { modelToSql, type ModelSqlOptions } from '../../packages/core/src/sql/index.js';
 import { loadEngine } from '../../packages/core/src/wasm/node.js';
-import { openDuck, type Duck } from './duckdb.js';
+import type { Duck } from './duckdb.js';
+import { closeEngines, openEngines } from './engines.js';
 import { compare, ifood, mainJob, tableStatements, textTypes, toSqlRows, warehouseTypes, type Case, type ColumnType, type SqlRow } from './fixtures.js';
-import { startPostgres, type Postgres } from './postgres.js';
+import type { Postgres } from './postgres.js';
 
 type Engine = 'duckdb' | 'postgres';
 type Rows = readonly Record<string, string | number>[];
@@ -21,16 +22,10 @@ let cases: Case[];
 
 beforeAll(async () => {
   cases = [await mainJob(), await ifood()];
-  duck = await openDuck();
-  pg = await startPostgres();
-  // A query that runs away fails the test instead of hanging it.
-  await pg.client.query("SET statement_timeout = '60s'");
+  ({ duck, pg } = await openEngines());
 });
 
-afterAll(async () => {
-  duck?.close();
-  await pg?.stop();
-});
+afterAll(() => closeEngines(duck, pg));
 
 async function load(engine: Engine, rows: Rows, types: Record<string, ColumnType>): Promise<void> {
   for (const sql of ['DROP TABLE IF EXISTS customers', ...tableStatements('customers', rows, types)]) {

@@ -5,22 +5,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToSql, SQL_LIMITS, SqlLimitError } from '../../packages/core/src/sql/index.js';
-import { openDuck, type Duck } from './duckdb.js';
+import type { Duck } from './duckdb.js';
+import { closeEngines, openEngines } from './engines.js';
 import { tableStatements, warehouseTypes } from './fixtures.js';
-import { startPostgres, type Postgres } from './postgres.js';
+import type { Postgres } from './postgres.js';
 import { syntheticModel, syntheticRows } from './synthetic-model.js';
 
 let duck: Duck;
 let pg: Postgres;
 beforeAll(async () => {
-  duck = await openDuck();
-  pg = await startPostgres();
-  await pg.client.query("SET statement_timeout = '60s'");
+  ({ duck, pg } = await openEngines());
 });
-afterAll(async () => {
-  duck?.close();
-  await pg?.stop();
-});
+afterAll(() => closeEngines(duck, pg));
 
 const thrown = (f: () => unknown): unknown => {
   try {

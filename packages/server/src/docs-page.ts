@@ -2,10 +2,8 @@
  * The human-readable docs page, rendered from the OpenAPI document on the
  * server itself: no scripts, no CDN, so it works offline and on workerd.
  */
+import { escapeHtml as escape } from '@cvnet/core';
 import { PROBLEMS, type ProblemType } from './problem.js';
-
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 interface Operation {
   summary?: string;

@@ -143,9 +143,9 @@ export function scoreCsv(engine: Engine, state: ModelState, text: string, maxCus
   const table = parseCsv(text, maxCustomers);
   const rows = table.records.map((r): CustomerRow => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]!])));
   const lines = table.records.map((r) => r.line);
-  const issues = customerIssues(state.model, rows, (i) => ({ path: [i], line: lines[i]! }));
-  if (issues.length > 0) throw invalid(issues);
   const where = (i: number) => ({ path: [i], line: lines[i]! });
+  const issues = customerIssues(state.model, rows, where);
+  if (issues.length > 0) throw invalid(issues);
   const batch = scoreRows(engine, state, rows, where, { lines });
   const { segments, explained } = extrasOf(state, batch, rows, where, options);
   // segment and level come last so the columns before them stay byte for byte those of cvnet classify (--explain).

@@ -5,11 +5,10 @@
  * spent after as-of.
  */
 import type { ProjectConfig } from '../indicators/config.js';
-import type { CustomerRow } from '../indicators/source.js';
 import type { RowNumbering } from '../indicators/fit.js';
 import { DataError } from '../errors.js';
 import { applyCuts, fitQuantiles } from '../indicators/rules.js';
-import { numericValue } from '../indicators/source.js';
+import { lineOf, numericValue, type CustomerRow } from '../indicators/source.js';
 import { classOf } from '../method/classify.js';
 import type { Engine, ProgressCallback } from '../network/types.js';
 import { auc, calibration, captureCurve, captureTop, captureWhere, spearman, type CalibrationBin } from './metrics.js';
@@ -86,7 +85,7 @@ export function rfmScores(config: ProjectConfig, rows: readonly CustomerRow[], n
   for (const id of config.currentValue) {
     const ind = config.indicators.find((i) => i.id === id)!;
     const direction = ind.rule.type === 'quantile' || ind.rule.type === 'cuts' ? ind.rule.direction : 'higher';
-    const values = rows.map((row, r) => numericValue(ind.source, row, { line: numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r, indicator: id }));
+    const values = rows.map((row, r) => numericValue(ind.source, row, { line: lineOf(numbering, r), indicator: id }));
     const present = values.filter((v): v is number => v !== null);
     if (present.length === 0) throw new DataError(`RFM baseline: indicator "${id}" has no values`, { indicator: id });
     const rule = fitQuantiles(present, 5, direction, null).rule;

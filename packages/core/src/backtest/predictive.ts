@@ -17,13 +17,12 @@
 import { DataError } from '../errors.js';
 import type { ProjectConfig } from '../indicators/config.js';
 import { fitIndicatorSystem, scoreCustomers, type FittedIndicatorSystem, type RowNumbering } from '../indicators/fit.js';
-import type { CustomerRow } from '../indicators/source.js';
+import { isBlank, lineOf, type CustomerRow } from '../indicators/source.js';
 import { classOf, type CustomerClass } from '../method/classify.js';
 import { currentValues, currentValueWeights } from '../method/current.js';
-import { networkToModel, trainingRecord } from '../model/model.js';
+import { modelToNetwork, networkToModel, trainingRecord } from '../model/model.js';
 import { applyMinMax, fitMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
-import { modelToNetwork } from '../model/model.js';
 import { createNetwork } from '../network/init.js';
 import { resolveTraingdxParams } from '../network/options.js';
 import type { Engine, ProgressCallback, TrainingResult } from '../network/types.js';
@@ -82,9 +81,9 @@ export interface TrainPredictiveOptions {
 function outcomeColumn(rows: readonly CustomerRow[], column: string, numbering: RowNumbering, check: (v: number) => boolean, expected: string): number[] {
   return rows.map((row, r) => {
     const raw = row[column];
-    const v = typeof raw === 'number' ? raw : raw === null || raw === undefined || String(raw).trim() === '' ? NaN : Number(raw);
+    const v = typeof raw === 'number' ? raw : isBlank(raw) ? NaN : Number(raw);
     if (!check(v)) {
-      const line = numbering.lines?.[r] ?? (numbering.firstLine ?? 1) + r;
+      const line = lineOf(numbering, r);
       throw new DataError(`row ${line}, column "${column}": expected ${expected}, got ${JSON.stringify(raw)} (compute it with cvnet features --horizon)`, { row: line, column });
     }
     return v;

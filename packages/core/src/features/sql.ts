@@ -10,12 +10,14 @@
  *   negative amount; kept, with a negative amount), purchase;
  * - returns net monetary value and future spend; only purchases make orders.
  */
+import { dialectOf } from '../sql/dialect.js';
 import type { Mapping, ResolvedColumns } from './mapping.js';
 
+const duckdb = dialectOf('duckdb');
 /** A quoted SQL identifier. */
-export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const ident = duckdb.ident;
 /** A quoted SQL string literal. */
-export const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+export const literal = duckdb.string;
 
 /** The table function reading one file in `format`. */
 export function readFileSql(path: string, format: 'csv' | 'parquet', delimiter?: string): string {
