@@ -4,7 +4,7 @@
 
 import {
   Batch, useNetwork, releaseNetwork, paramCount, outputCount,
-  batchOpen, batchClose, batchForward, batchBackward, batchOutputs,
+  batchOpen, batchClose, batchForward, batchBackward, score,
 } from './network';
 
 export { train } from './traingdx';
@@ -20,15 +20,14 @@ export function free(ptr: usize): void {
 
 /**
  * Batched prediction: outputs (n×O, sample-major) for inputs (n×R,
- * sample-major). shape/params as for train().
+ * sample-major). shape/params as for train(). Returns −1, or the index in
+ * inputs of the first non-finite value (outputs then incomplete).
  */
-export function forward(shape: usize, params: usize, inputs: usize, n: i32, outputs: usize, mode: i32): void {
+export function forward(shape: usize, params: usize, inputs: usize, n: i32, outputs: usize, mode: i32): i32 {
   useNetwork(shape);
-  const b = batchOpen(inputs, 0, n, mode);
-  batchForward(b, params);
-  batchOutputs(b, outputs);
-  batchClose(b);
+  const bad = score(params, inputs, n, outputs, mode);
   releaseNetwork();
+  return bad;
 }
 
 /**

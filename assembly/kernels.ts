@@ -19,26 +19,31 @@
 // a fixed order, so a result depends on the chunk layout only, never on
 // timing.
 
-import { lanesOf, vadd, vload, vmul, vsplat, vstore, vsum } from './lanes';
-import { derivative, transfer } from './transfer';
+import { lanesOf, vadd, vload, vloadSplat, vmul, vsplat, vstore, vsum } from './lanes';
+import { activate, derivative, PURELIN } from './transfer';
 
 /**
  * out[i][q0 + k] = f(b[i] + Σ_j W[i][j]·in[j][q0 + k]) for k < len
  * (len a multiple of 2 lane groups). w: layer's W (s×r) then b (s), type T.
- * Neurons go four at a time, then a pair, then a single one.
+ * Neurons go four at a time, then a pair, then a single one, storing net
+ * inputs; activate() then applies f row by row, out of the register blocks.
  */
 export function forwardLayer<V, T>(
   w: usize, r: i32, s: i32, code: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32,
 ): void {
   let i = 0;
-  for (; i + 4 <= s; i += 4) forward4<V, T>(w, r, s, code, input, out, stride, q0, len, i);
-  for (; i + 2 <= s; i += 2) forward2<V, T>(w, r, s, code, input, out, stride, q0, len, i);
-  if (i < s) forward1<V, T>(w, r, s, code, input, out, stride, q0, len, i);
+  for (; i + 4 <= s; i += 4) forward4<V, T>(w, r, s, input, out, stride, q0, len, i);
+  for (; i + 2 <= s; i += 2) forward2<V, T>(w, r, s, input, out, stride, q0, len, i);
+  if (i < s) forward1<V, T>(w, r, s, input, out, stride, q0, len, i);
+  if (code != PURELIN) {
+    const count = len / lanesOf<V, T>();
+    for (i = 0; i < s; i++) activate<V, T>(code, out + <usize>(i * stride + q0) * sizeof<T>(), count);
+  }
 }
 
 /** Neurons i..i+3 over two lane groups of samples at a time. */
 function forward4<V, T>(
-  w: usize, r: i32, s: i32, code: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
+  w: usize, r: i32, s: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
 ): void {
   const L = lanesOf<V, T>();
   const B = <usize>sizeof<T>();
@@ -47,10 +52,10 @@ function forward4<V, T>(
   const wRow = <usize>r * B;
   const w0 = w + <usize>(i * r) * B;
   const bias = w + <usize>(s * r + i) * B;
-  const b0 = vsplat<V, T>(load<T>(bias));
-  const b1 = vsplat<V, T>(load<T>(bias + B));
-  const b2 = vsplat<V, T>(load<T>(bias + 2 * B));
-  const b3 = vsplat<V, T>(load<T>(bias + 3 * B));
+  const b0 = vloadSplat<V, T>(bias);
+  const b1 = vloadSplat<V, T>(bias + B);
+  const b2 = vloadSplat<V, T>(bias + 2 * B);
+  const b3 = vloadSplat<V, T>(bias + 3 * B);
   const o0 = out + <usize>(i * stride + q0) * B;
   for (let k = 0; k < len; k += 2 * L) {
     let a00 = b0, a01 = b0, a10 = b1, a11 = b1, a20 = b2, a21 = b2, a30 = b3, a31 = b3;
@@ -59,10 +64,10 @@ function forward4<V, T>(
     for (let j = 0; j < r; j++) {
       const x0 = vload<V, T>(xp);
       const x1 = vload<V, T>(xp + half);
-      const c0 = vsplat<V, T>(load<T>(wp));
-      const c1 = vsplat<V, T>(load<T>(wp + wRow));
-      const c2 = vsplat<V, T>(load<T>(wp + 2 * wRow));
-      const c3 = vsplat<V, T>(load<T>(wp + 3 * wRow));
+      const c0 = vloadSplat<V, T>(wp);
+      const c1 = vloadSplat<V, T>(wp + wRow);
+      const c2 = vloadSplat<V, T>(wp + 2 * wRow);
+      const c3 = vloadSplat<V, T>(wp + 3 * wRow);
       a00 = vadd<V, T>(a00, vmul<V, T>(c0, x0));
       a01 = vadd<V, T>(a01, vmul<V, T>(c0, x1));
       a10 = vadd<V, T>(a10, vmul<V, T>(c1, x0));
@@ -75,46 +80,46 @@ function forward4<V, T>(
       wp += B;
     }
     const p = o0 + <usize>k * B;
-    vstore<V, T>(p, transfer<V, T>(code, a00));
-    vstore<V, T>(p + half, transfer<V, T>(code, a01));
-    vstore<V, T>(p + rowBytes, transfer<V, T>(code, a10));
-    vstore<V, T>(p + rowBytes + half, transfer<V, T>(code, a11));
-    vstore<V, T>(p + 2 * rowBytes, transfer<V, T>(code, a20));
-    vstore<V, T>(p + 2 * rowBytes + half, transfer<V, T>(code, a21));
-    vstore<V, T>(p + 3 * rowBytes, transfer<V, T>(code, a30));
-    vstore<V, T>(p + 3 * rowBytes + half, transfer<V, T>(code, a31));
+    vstore<V, T>(p, a00);
+    vstore<V, T>(p + half, a01);
+    vstore<V, T>(p + rowBytes, a10);
+    vstore<V, T>(p + rowBytes + half, a11);
+    vstore<V, T>(p + 2 * rowBytes, a20);
+    vstore<V, T>(p + 2 * rowBytes + half, a21);
+    vstore<V, T>(p + 3 * rowBytes, a30);
+    vstore<V, T>(p + 3 * rowBytes + half, a31);
   }
 }
 
 /** Neuron i alone (an odd last one, e.g. a single output): no duplicate work for a partner. */
 function forward1<V, T>(
-  w: usize, r: i32, s: i32, code: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
+  w: usize, r: i32, s: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
 ): void {
   const L = lanesOf<V, T>();
   const B = <usize>sizeof<T>();
   const rowBytes = <usize>stride * B;
   const half = <usize>L * B;
   const w0 = w + <usize>(i * r) * B;
-  const b0 = vsplat<V, T>(load<T>(w + <usize>(s * r + i) * B));
+  const b0 = vloadSplat<V, T>(w + <usize>(s * r + i) * B);
   const o0 = out + <usize>(i * stride + q0) * B;
   for (let k = 0; k < len; k += 2 * L) {
     let a0 = b0, a1 = b0;
     let xp = input + <usize>(q0 + k) * B;
     for (let j = 0; j < r; j++) {
-      const c = vsplat<V, T>(load<T>(w0 + <usize>j * B));
+      const c = vloadSplat<V, T>(w0 + <usize>j * B);
       a0 = vadd<V, T>(a0, vmul<V, T>(c, vload<V, T>(xp)));
       a1 = vadd<V, T>(a1, vmul<V, T>(c, vload<V, T>(xp + half)));
       xp += rowBytes;
     }
     const p = o0 + <usize>k * B;
-    vstore<V, T>(p, transfer<V, T>(code, a0));
-    vstore<V, T>(p + half, transfer<V, T>(code, a1));
+    vstore<V, T>(p, a0);
+    vstore<V, T>(p + half, a1);
   }
 }
 
 /** Neurons i and i + 1. */
 function forward2<V, T>(
-  w: usize, r: i32, s: i32, code: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
+  w: usize, r: i32, s: i32, input: usize, out: usize, stride: i32, q0: i32, len: i32, i: i32,
 ): void {
   const L = lanesOf<V, T>();
   const B = <usize>sizeof<T>();
@@ -122,8 +127,8 @@ function forward2<V, T>(
   const half = <usize>L * B;
   const w0 = w + <usize>(i * r) * B;
   const w1 = w0 + <usize>r * B;
-  const b0 = vsplat<V, T>(load<T>(w + <usize>(s * r + i) * B));
-  const b1 = vsplat<V, T>(load<T>(w + <usize>(s * r + i + 1) * B));
+  const b0 = vloadSplat<V, T>(w + <usize>(s * r + i) * B);
+  const b1 = vloadSplat<V, T>(w + <usize>(s * r + i + 1) * B);
   const o0 = out + <usize>(i * stride + q0) * B;
   for (let k = 0; k < len; k += 2 * L) {
     let a00 = b0, a01 = b0, a10 = b1, a11 = b1;
@@ -131,8 +136,8 @@ function forward2<V, T>(
     for (let j = 0; j < r; j++) {
       const x0 = vload<V, T>(xp);
       const x1 = vload<V, T>(xp + half);
-      const c0 = vsplat<V, T>(load<T>(w0 + <usize>j * B));
-      const c1 = vsplat<V, T>(load<T>(w1 + <usize>j * B));
+      const c0 = vloadSplat<V, T>(w0 + <usize>j * B);
+      const c1 = vloadSplat<V, T>(w1 + <usize>j * B);
       a00 = vadd<V, T>(a00, vmul<V, T>(c0, x0));
       a01 = vadd<V, T>(a01, vmul<V, T>(c0, x1));
       a10 = vadd<V, T>(a10, vmul<V, T>(c1, x0));
@@ -140,10 +145,10 @@ function forward2<V, T>(
       xp += rowBytes;
     }
     const p = o0 + <usize>k * B;
-    vstore<V, T>(p, transfer<V, T>(code, a00));
-    vstore<V, T>(p + half, transfer<V, T>(code, a01));
-    vstore<V, T>(p + rowBytes, transfer<V, T>(code, a10));
-    vstore<V, T>(p + rowBytes + half, transfer<V, T>(code, a11));
+    vstore<V, T>(p, a00);
+    vstore<V, T>(p + half, a01);
+    vstore<V, T>(p + rowBytes, a10);
+    vstore<V, T>(p + rowBytes + half, a11);
   }
 }
 
@@ -280,8 +285,8 @@ export function backpropLayer<V, T>(
       for (let i = 0; i < s; i++) {
         const di = d + <usize>(i * dStride) * B + o;
         const p = vload<V, T>(di), pp = vload<V, T>(di + half);
-        const c0 = vsplat<V, T>(load<T>(w + <usize>(i * r + j) * B));
-        const c1 = vsplat<V, T>(load<T>(w + <usize>(i * r + j1) * B));
+        const c0 = vloadSplat<V, T>(w + <usize>(i * r + j) * B);
+        const c1 = vloadSplat<V, T>(w + <usize>(i * r + j1) * B);
         a00 = vadd<V, T>(a00, vmul<V, T>(c0, p));
         a01 = vadd<V, T>(a01, vmul<V, T>(c0, pp));
         a10 = vadd<V, T>(a10, vmul<V, T>(c1, p));

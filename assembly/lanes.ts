@@ -24,6 +24,12 @@
   else return x;
 }
 
+/** load<T>(p) in every lane: one load-and-broadcast instruction, not a load then a splat. */
+@inline export function vloadSplat<V, T>(p: usize): V {
+  if (isVector<V>()) return v128.load_splat<T>(p);
+  else return load<T>(p);
+}
+
 @inline export function vadd<V, T>(a: V, b: V): V {
   if (isVector<V>()) return v128.add<T>(a, b);
   else return a + b;

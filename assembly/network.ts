@@ -141,18 +141,6 @@ function outputRows(b: Batch): usize {
   return b.acts + <usize>(planAt(numLayers - 1, 4) * b.ns) * elemBytes(b.mode);
 }
 
-/** Predictions as sample-major f64 (n × O). */
-export function batchOutputs(b: Batch, out: usize): void {
-  const y = outputRows(b);
-  for (let q = 0; q < b.n; q++) {
-    for (let i = 0; i < numOutputs; i++) {
-      const idx = i * b.ns + q;
-      const v = b.mode == MODE_F32 ? <f64>load<f32>(y + (<usize>idx << 2)) : load<f64>(y + (<usize>idx << 3));
-      store<f64>(out + (<usize>(q * numOutputs + i) << 3), v);
-    }
-  }
-}
-
 /** Forward pass at params (f64); returns Σ(t − y)² over the batch's real samples (0 without targets). */
 export function batchForward(b: Batch, params: usize): f64 {
   if (b.mode == MODE_F32) return forwardAll<v128, f32>(b, toF32(params));
@@ -246,4 +234,136 @@ function backwardAll<V, T>(b: Batch, w: usize, M: f64, g: usize): void {
       }
     }
   }
+}
+
+// Scoring streams the samples through the network SCORE_BLOCK at a time: a
+// block's inputs are transposed into a small feature-major buffer and run
+// through every layer while the block's activations stay in L1, and the
+// outputs go straight to the caller's sample-major buffer. Unlike a Batch
+// there is no N-wide transposed copy or activation matrix to write and read
+// back. Every neuron sees the same operations in the same order as in a
+// Batch, so scores equal batchForward's outputs bit for bit.
+const SCORE_BLOCK: i32 = 64;
+
+/**
+ * Outputs (n × O, sample-major f64) for inputs (n × R, sample-major f64) at
+ * params (f64). Returns −1, or the index in `inputs` of the first non-finite
+ * value, then with `out` incomplete: the host's input check happens here,
+ * on values the transposition loads anyway, instead of in a separate pass.
+ */
+export function score(params: usize, inputs: usize, n: i32, out: usize, mode: i32): i32 {
+  if (mode == MODE_F32) return scoreAll<v128, f32>(toF32(params), inputs, n, out);
+  if (mode == MODE_F64_SCALAR) return scoreAll<f64, f64>(params, inputs, n, out);
+  return scoreAll<v128, f64>(params, inputs, n, out);
+}
+
+function scoreAll<V, T>(w: usize, inputs: usize, n: i32, out: usize): i32 {
+  const B = <usize>sizeof<T>();
+  const rowBytes = <usize>SCORE_BLOCK * B;
+  const x = heap.alloc(<usize>numInputs * rowBytes);
+  const acts = heap.alloc(<usize>totalRows * rowBytes);
+  const y = acts + <usize>planAt(numLayers - 1, 4) * rowBytes;
+  let bad = -1;
+  for (let q0 = 0; q0 < n; q0 += SCORE_BLOCK) {
+    const len = min(SCORE_BLOCK, n - q0);
+    // A short last block runs whole lane groups; the samples past len hold
+    // stale workspace values, computed independently and never written out.
+    const padded = (len + PAD - 1) & ~(PAD - 1);
+    const src = inputs + (<usize>q0 * <usize>numInputs << 3);
+    if (!transposeBlock<V, T>(src, len, x)) {
+      bad = q0 * numInputs + firstNonFinite(src, len * numInputs);
+      break;
+    }
+    for (let l = 0; l < numLayers; l++) {
+      const input = l == 0 ? x : acts + <usize>planAt(l - 1, 4) * rowBytes;
+      forwardLayer<V, T>(
+        w + <usize>planAt(l, 3) * B, planAt(l, 0), planAt(l, 1), planAt(l, 2),
+        input, acts + <usize>planAt(l, 4) * rowBytes, SCORE_BLOCK, 0, padded,
+      );
+    }
+    let o = out + (<usize>q0 * <usize>numOutputs << 3);
+    for (let q = 0; q < len; q++) {
+      for (let i = 0; i < numOutputs; i++) {
+        store<f64>(o, <f64>load<T>(y + <usize>i * rowBytes + <usize>q * B));
+        o += 8;
+      }
+    }
+  }
+  heap.free(x);
+  heap.free(acts);
+  return bad;
+}
+
+function firstNonFinite(p: usize, count: i32): i32 {
+  for (let k = 0; k < count; k++) if (!isFinite(load<f64>(p + (<usize>k << 3)))) return k;
+  return -1;
+}
+
+// The finiteness check ORs together v − v of every input: ±0 for finite v,
+// NaN (exponent bits all set) for ±Infinity and NaN. One OR per value keeps
+// the dependency chain one cycle long, unlike a running sum.
+const EXPONENT_BITS: u64 = 0x7FF0000000000000;
+
+/**
+ * Samples src[0..len) (sample-major f64, R wide) into x (feature-major T,
+ * row stride SCORE_BLOCK); false if an input is not finite. For f32 lanes,
+ * four samples at a time move as vectors: their input pairs are loaded as
+ * f64x2, regrouped by shuffles, demoted and paired again, a quarter of the
+ * scalar loop's stores (measured: f32 scoring ~9 % faster; pairs of f64
+ * samples made no measurable difference, so f64 keeps the scalar loop).
+ */
+function transposeBlock<V, T>(src: usize, len: i32, x: usize): bool {
+  const R = numInputs;
+  const B = <usize>sizeof<T>();
+  const rowBytes = <usize>SCORE_BLOCK * B;
+  const sampleBytes = <usize>R << 3;
+  let q = 0;
+  let seen = v128.splat<i64>(0);
+  if (isVector<V>() && sizeof<T>() == 4) {
+    for (; q + 4 <= len; q += 4) {
+      const a = src + <usize>q * sampleBytes;
+      let o = x + <usize>q * B;
+      let j = 0;
+      for (; j + 2 <= R; j += 2) {
+        const p = a + (<usize>j << 3);
+        const va = v128.load(p);
+        const vb = v128.load(p + sampleBytes);
+        const vc = v128.load(p + 2 * sampleBytes);
+        const vd = v128.load(p + 3 * sampleBytes);
+        seen = v128.or(
+          seen, v128.or(v128.or(f64x2.sub(va, va), f64x2.sub(vb, vb)), v128.or(f64x2.sub(vc, vc), f64x2.sub(vd, vd))),
+        );
+        // Inputs j (lanes 0) and j + 1 (lanes 1) of samples q, q + 1 and of q + 2, q + 3.
+        const ab0 = f32x4.demote_f64x2_zero(v128.shuffle<i64>(va, vb, 0, 2));
+        const ab1 = f32x4.demote_f64x2_zero(v128.shuffle<i64>(va, vb, 1, 3));
+        const cd0 = f32x4.demote_f64x2_zero(v128.shuffle<i64>(vc, vd, 0, 2));
+        const cd1 = f32x4.demote_f64x2_zero(v128.shuffle<i64>(vc, vd, 1, 3));
+        v128.store(o, v128.shuffle<i32>(ab0, cd0, 0, 1, 4, 5));
+        v128.store(o + rowBytes, v128.shuffle<i32>(ab1, cd1, 0, 1, 4, 5));
+        o += 2 * rowBytes;
+      }
+      if (j < R) {
+        // Odd R: the last input of these samples one by one.
+        for (let k = 0; k < 4; k++) {
+          const v = load<f64>(a + <usize>k * sampleBytes + (<usize>j << 3));
+          seen = v128.or(seen, f64x2.splat(v - v));
+          store<T>(o + <usize>k * B, <T>v);
+        }
+      }
+    }
+  }
+  let seenScalar: u64 = 0;
+  for (; q < len; q++) {
+    let p = src + <usize>q * sampleBytes;
+    let o = x + <usize>q * B;
+    for (let j = 0; j < R; j++) {
+      const v = load<f64>(p);
+      seenScalar |= reinterpret<u64>(v - v);
+      store<T>(o, <T>v);
+      p += 8;
+      o += rowBytes;
+    }
+  }
+  seenScalar |= i64x2.extract_lane(seen, 0) | i64x2.extract_lane(seen, 1);
+  return (seenScalar & EXPONENT_BITS) == 0;
 }

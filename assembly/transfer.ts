@@ -1,5 +1,5 @@
-// Transfer functions on lane groups (see lanes.ts), applied in registers by
-// the forward kernel. Codes mirror TRANSFER_CODES in
+// Transfer functions on lane groups (see lanes.ts), applied by activate()
+// to the net inputs the forward kernels store. Codes mirror TRANSFER_CODES in
 // packages/core/src/network/transfer.ts.
 //
 // f64 (scalar and SIMD) is exact: tansig = 2/(1+exp(-2n)) - 1 and logsig =
@@ -9,7 +9,7 @@
 // slower. f32 mode trades accuracy for speed: a rational tanh (below).
 
 import { expF64x2 } from './exp';
-import { vadd, vdiv, vmax, vmin, vmul, vsplat, vsub } from './lanes';
+import { vadd, vdiv, vload, vmax, vmin, vmul, vsplat, vstore, vsub } from './lanes';
 
 export const PURELIN: i32 = 0;
 export const LOGSIG: i32 = 1;
@@ -43,7 +43,7 @@ export const TANSIG: i32 = 2;
 }
 
 /** f(n) for the layer's transfer code. */
-@inline export function transfer<V, T>(code: i32, n: V): V {
+@inline function transfer<V, T>(code: i32, n: V): V {
   if (sizeof<T>() == 8) {
     if (code == TANSIG) {
       const e = expOf<V, T>(vmul<V, T>(vsplat<V, T>(-2.0), n));
@@ -62,6 +62,25 @@ export const TANSIG: i32 = 2;
       return vadd<V, T>(h, vmul<V, T>(h, tanhF32<V>(vmul<V, T>(h, n))));
     }
     return n;
+  }
+}
+
+/**
+ * p[k] = f(p[k]) for `count` lane groups in place (count even: the forward
+ * kernels work in pairs of lane groups). They store net inputs and leave
+ * the transfer function to this pass: applied in their register blocks it
+ * competed with eight live sums for registers (measured: this pass made f32
+ * scoring ~1.3x and f64 ~1.2x faster). Two evaluations per step are ~20 %
+ * faster than one; four or eight gained nothing more.
+ */
+export function activate<V, T>(code: i32, p: usize, count: i32): void {
+  const step = <usize>(isVector<V>() ? 16 : sizeof<T>());
+  for (let k = 0; k < count; k += 2) {
+    const a = vload<V, T>(p);
+    const b = vload<V, T>(p + step);
+    vstore<V, T>(p, transfer<V, T>(code, a));
+    vstore<V, T>(p + step, transfer<V, T>(code, b));
+    p += 2 * step;
   }
 }
 

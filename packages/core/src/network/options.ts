@@ -127,6 +127,13 @@ export function validateNetwork(net: Network): void {
 
 /** Checks a sample-major matrix of `samples` rows and `columns` columns. */
 export function validateMatrix(values: Float64Array, samples: number, columns: number, name: string): void {
+  validateMatrixShape(values, samples, columns, name);
+  const bad = firstNonFinite(values);
+  if (bad >= 0) throw nonFiniteEntry(values, bad, columns, name);
+}
+
+/** validateMatrix without the finiteness scan, for callers that check values on their own pass over them. */
+export function validateMatrixShape(values: Float64Array, samples: number, columns: number, name: string): void {
   if (!(values instanceof Float64Array)) throw new ShapeError(`${name} must be a Float64Array`);
   if (values.length !== samples * columns) {
     const actual = samples > 0 && values.length % samples === 0 ? `${values.length / samples} columns` : `${values.length} values`;
@@ -134,12 +141,13 @@ export function validateMatrix(values: Float64Array, samples: number, columns: n
       `${name} has ${actual}, the network expects ${columns} columns × ${samples} samples = ${samples * columns} values`,
     );
   }
-  const bad = firstNonFinite(values);
-  if (bad >= 0) {
-    throw new NonFiniteError(
-      `${name} row ${Math.floor(bad / columns) + 1}, column ${(bad % columns) + 1} is ${values[bad]}, expected a finite number`,
-    );
-  }
+}
+
+/** The error for values[index], a NaN or ±Infinity in a matrix of `columns` columns. */
+export function nonFiniteEntry(values: Float64Array, index: number, columns: number, name: string): NonFiniteError {
+  return new NonFiniteError(
+    `${name} row ${Math.floor(index / columns) + 1}, column ${(index % columns) + 1} is ${values[index]}, expected a finite number`,
+  );
 }
 
 /** Checks a training/validation set against the network (≥ 1 sample). */

@@ -8,7 +8,8 @@
  */
 import { EngineError, ShapeError } from '../errors.js';
 import {
-  resolvePrecision, resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrix, validateNetwork,
+  nonFiniteEntry, resolvePrecision, resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrixShape,
+  validateNetwork,
 } from '../network/options.js';
 import { TRANSFER_CODES } from '../network/transfer.js';
 import type {
@@ -34,7 +35,8 @@ interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  forward(shape: number, params: number, inputs: number, n: number, outputs: number, mode: number): void;
+  /** −1, or the index in inputs of the first non-finite value. */
+  forward(shape: number, params: number, inputs: number, n: number, outputs: number, mode: number): number;
   perfGradient(
     shape: number, params: number, inputs: number, targets: number, n: number, gradient: number, mode: number,
   ): number;
@@ -219,18 +221,22 @@ export class WasmEngine implements Engine {
     if (!Number.isInteger(samples) || samples < 0) {
       throw new ShapeError(`samples must be an integer ≥ 0, got ${samples}`);
     }
-    validateMatrix(inputs, samples, net.inputs, 'inputs');
+    // The core checks that the inputs are finite while it transposes them.
+    validateMatrixShape(inputs, samples, net.inputs, 'inputs');
     const outputs = outputsOf(net);
     if (samples === 0) return new Float64Array(0);
-    checkFits(8 * samples * (2 * net.inputs + rowsOf(net) + outputs));
-    return this.call((b, x) => {
+    // Inputs and outputs; the core streams the samples through a few KiB of workspace.
+    checkFits(8 * samples * (net.inputs + outputs));
+    const scores = this.call((b, x) => {
       const shape = b.i32(encodeShape(net));
       const params = b.f64(net.params);
       const input = b.f64(inputs);
       const output = b.alloc(samples * outputs * 8);
-      x.forward(shape, params, input, samples, output, mode);
-      return b.readF64(output, samples * outputs);
+      const bad = x.forward(shape, params, input, samples, output, mode);
+      return bad < 0 ? b.readF64(output, samples * outputs) : bad;
     });
+    if (typeof scores === 'number') throw nonFiniteEntry(inputs, scores, net.inputs, 'inputs');
+    return scores;
   }
 
   perfGradient(net: Network, data: Dataset): { perf: number; gradient: Float64Array } {
