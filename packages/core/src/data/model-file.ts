@@ -1,7 +1,8 @@
 /** Reading and writing model files (Node only). */
 import { readFile } from 'node:fs/promises';
 import { ModelError } from '../errors.js';
-import { parseModelText, serializeModel } from '../model/model.js';
+import { serializeModel } from '../model/convert.js';
+import { parsePlainModel } from '../model/fast-parse.js';
 import type { Model } from '../model/schema.js';
 import { atomicWriteFile } from './atomic.js';
 
@@ -16,7 +17,9 @@ export async function readModelFile(path: string): Promise<Model> {
       error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`,
     );
   });
-  return parseModelText(text, path);
+  // The zod model schema is loaded only for a file the generated validator
+  // does not accept: loading, building and first use cost cvnet predict ~15 ms.
+  return parsePlainModel(text) ?? (await import('../model/model.js')).parseModelText(text, path);
 }
 
 /** Writes a model file atomically (temporary file, then rename). */

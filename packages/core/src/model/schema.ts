@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { traingdxParamsSchema } from '../network/options.js';
 import { modelMethodSchema } from '../method/model-method.js';
+import { MODEL_FORMAT, MODEL_VERSION } from './format.js';
 
-export const MODEL_FORMAT = 'cvnet-model';
-export const MODEL_VERSION = 1;
+export { MODEL_FORMAT, MODEL_VERSION };
 
 // zod 4's number() already refuses NaN and ±Infinity, which JSON cannot carry.
 const finite = z.number();
