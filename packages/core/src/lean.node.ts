@@ -20,5 +20,6 @@ export {
 export type { Model, ModelLayer, ModelTraining, ModelV1 } from './model/schema.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model/format.js';
 export { applyMinMax, fitMinMax, type MinMax, type MinMaxOptions } from './model/normalize.js';
-export { loadEngine, loadModule } from './wasm/node.js';
+export { loadEngine, loadModule, loadScorer } from './wasm/node.js';
+export type { Scorer } from './wasm/engine.js';
 export type { Engine, ForwardOptions, Network, Precision } from './network/types.js';

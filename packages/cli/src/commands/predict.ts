@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { applyMinMax, loadEngine, modelToNetwork, type Model, type Precision } from '@cvnet/core/lean';
+import { applyMinMax, loadScorer, modelToNetwork, type Model, type Precision } from '@cvnet/core/lean';
 import {
   DataError,
   atomicWriteStream,
@@ -72,7 +72,7 @@ function outputNames(header: readonly string[], model: Model): string[] {
  * appended as csvLine writes numbers; other rows go through csvLine.
  */
 async function* predictRows(source: CsvSource, model: Model, indexes: readonly number[], precision: Precision): AsyncGenerator<string> {
-  const engine = await loadEngine();
+  const engine = await loadScorer();
   const net = modelToNetwork(model);
   const names = model.inputs.names;
   const width = names.length;

@@ -24,7 +24,7 @@ import { modelToNetwork, networkToModel, trainingRecord } from '../model/model.j
 import { applyMinMax, fitMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
 import { createNetwork } from '../network/init.js';
-import { resolveTraingdxParams } from '../network/options.js';
+import { resolveTraingdxParams } from '../network/traingdx-params.js';
 import type { Engine, ProgressCallback, TrainingResult } from '../network/types.js';
 import { computeWeights } from '../weights/compute.js';
 import { averageRanks } from './metrics.js';

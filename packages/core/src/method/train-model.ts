@@ -12,7 +12,7 @@ import { networkToModel, trainingRecord } from '../model/model.js';
 import { applyMinMax, fitMinMax } from '../model/normalize.js';
 import type { Model } from '../model/schema.js';
 import { createNetwork, defaultShape } from '../network/init.js';
-import { resolveTraingdxParams } from '../network/options.js';
+import { resolveTraingdxParams } from '../network/traingdx-params.js';
 import type { Dataset, Engine, Network, NetworkShape, Precision, ProgressCallback, TrainingResult, TrainOptions } from '../network/types.js';
 import { evaluate, type Evaluation } from './classify.js';
 import type { ModelMethod } from './model-method.js';

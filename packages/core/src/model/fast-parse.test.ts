@@ -174,22 +174,24 @@ describe('readModelFile', () => {
     expect(model).toStrictEqual(parseModelText(text));
   });
 
-  it('reads a plain model without loading the zod model schema (cvnet predict\'s start-up)', () => {
+  it('reads and scores with a plain model without loading zod at all (cvnet predict\'s start-up)', () => {
     // The built package, as the CLI loads it; a loader hook lists every module.
     const hook = `data:text/javascript,${encodeURIComponent('export async function load(url, context, next) { console.error("LOADED " + url); return next(url, context); }')}`;
     const path = write('plain.json', serializeModel(plainModels.trained!));
     const script = `import { register } from 'node:module';
 register(${JSON.stringify(hook)});
 const { readModelFile } = await import('@cvnet/core/data');
+const { loadScorer, modelToNetwork } = await import('@cvnet/core/lean');
 const model = await readModelFile(${JSON.stringify(path)});
-console.log(model.inputs.names.join(','));`;
+const k = (await loadScorer()).forward(modelToNetwork(model), new Float64Array(model.inputs.names.length), 1);
+console.log(model.inputs.names.join(','), Number.isFinite(k[0]));`;
     const root = fileURLToPath(new URL('../../../..', import.meta.url));
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
     expect(child.status, child.stderr).toBe(0);
-    expect(child.stdout.trim()).toBe('a,b,c');
+    expect(child.stdout.trim()).toBe('a,b,c true');
     const loaded = child.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
     expect(loaded.some((url) => url.endsWith('/model/fast-parse.js'))).toBe(true);
-    expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/indicators\/|\/method\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/indicators\/|\/method\/|\/node_modules\/zod\//.test(url))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
  * zod schema (published as JSON Schema in packages/core/schema/) can check.
  */
 import { z } from 'zod';
-import { traingdxParamsSchema } from '../network/options.js';
+import { traingdxParamsSchema } from '../network/traingdx-params.js';
 import { modelMethodSchema } from '../method/model-method.js';
 import { MODEL_FORMAT, MODEL_VERSION } from './format.js';
 

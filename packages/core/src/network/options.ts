@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { NonFiniteError, OptionsError, ShapeError } from '../errors.js';
 import { TRANSFERS } from './transfer.js';
 import type { Dataset, Network, NetworkShape, Precision, TraingdxParams } from './types.js';
@@ -18,34 +17,6 @@ export const DEFAULT_TRAINGDX: Readonly<TraingdxParams> = Object.freeze({
   minGrad: 1e-5,
   maxFail: 6,
 });
-
-/**
- * traingdx parameters; every field is optional on input and defaults to
- * DEFAULT_TRAINGDX. zod 4 numbers already reject NaN and ±Infinity.
- */
-export const traingdxParamsSchema = z
-  .object({
-    epochs: z.number().int().min(0).max(MAX_EPOCHS).default(DEFAULT_TRAINGDX.epochs),
-    goal: z.number().min(0).default(DEFAULT_TRAINGDX.goal),
-    lr: z.number().positive().default(DEFAULT_TRAINGDX.lr),
-    lrInc: z.number().min(1).default(DEFAULT_TRAINGDX.lrInc),
-    lrDec: z.number().positive().lt(1).default(DEFAULT_TRAINGDX.lrDec),
-    maxPerfInc: z.number().min(1).default(DEFAULT_TRAINGDX.maxPerfInc),
-    mc: z.number().min(0).max(1).default(DEFAULT_TRAINGDX.mc),
-    minGrad: z.number().min(0).default(DEFAULT_TRAINGDX.minGrad),
-    maxFail: z.number().int().min(1).max(2 ** 31 - 1).default(DEFAULT_TRAINGDX.maxFail),
-  })
-  .strict();
-
-/** Defaults merged with `params`; throws OptionsError naming every bad field. */
-export function resolveTraingdxParams(params: Partial<TraingdxParams> = {}): TraingdxParams {
-  const parsed = traingdxParamsSchema.safeParse(params);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`);
-    throw new OptionsError(`invalid traingdx parameters: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
 
 /** How often a training run calls back: 1 with a callback, never without. */
 export function resolveProgressEvery(every: number | undefined, hasCallback: boolean): number {

@@ -5,9 +5,8 @@
  * shares none of its structure (no batching, no workspace reuse: every
  * accepted step simply recomputes perf and gradient from scratch).
  */
-import {
-  resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrix, validateNetwork,
-} from './options.js';
+import { resolveProgressEvery, validateDataset, validateMatrix, validateNetwork } from './options.js';
+import { resolveTraingdxParams } from './traingdx-params.js';
 import { transferDerivative, transferValue } from './transfer.js';
 import type {
   Dataset, Engine, Network, StopReason, TrainingHistory, TrainingResult, TrainOptions, Transfer,

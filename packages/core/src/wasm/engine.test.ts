@@ -5,7 +5,7 @@ import { parameterCount } from '../network/options.js';
 import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
 import type { Dataset, Engine, Network, NetworkShape, TrainingResult } from '../network/types.js';
-import { createEngine } from './engine.js';
+import { createEngine, createScorer } from './engine.js';
 import { loadEngine, loadModule } from './node.js';
 
 let wasm: Engine;
@@ -174,5 +174,15 @@ describe('engine errors and robustness', () => {
 
   it('caches the loaded engine', async () => {
     expect(await loadEngine()).toBe(wasm);
+  });
+
+  it('a scorer (createScorer) gives the engine\'s outputs bit for bit and refuses to train', async () => {
+    const shape: NetworkShape = { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] };
+    const net = randomNet(21, shape);
+    const data = randomData(22, shape, 301);
+    const scorer = await createScorer(await loadModule());
+    expect(scorer.forward(net, data.inputs, data.samples)).toEqual(wasm.forward(net, data.inputs, data.samples));
+    expect(scorer.forward(net, data.inputs, data.samples, { precision: 'f32' })).toEqual(wasm.forward(net, data.inputs, data.samples, { precision: 'f32' }));
+    expect(() => (scorer as unknown as Engine).train(net, data)).toThrow(EngineError);
   });
 });

@@ -8,9 +8,9 @@
  */
 import { EngineError, ShapeError } from '../errors.js';
 import {
-  nonFiniteEntry, resolvePrecision, resolveProgressEvery, resolveTraingdxParams, validateDataset, validateMatrixShape,
-  validateNetwork,
+  nonFiniteEntry, resolvePrecision, resolveProgressEvery, validateDataset, validateMatrixShape, validateNetwork,
 } from '../network/options.js';
+import type { resolveTraingdxParams } from '../network/traingdx-params.js';
 import { TRANSFER_CODES } from '../network/transfer.js';
 import type {
   Dataset, Engine, ForwardOptions, Network, NetworkShape, Precision, StopReason, TrainingResult, TrainOptions,
@@ -185,9 +185,13 @@ export class WasmEngine implements Engine {
     return new Float64Array(this.exports.memory.buffer, ptr, this.paramCountNow);
   }
 
-  async init(): Promise<void> {
+  /** traingdx's parameter check, loaded by init for an engine that trains (see createScorer). */
+  private resolveParams: typeof resolveTraingdxParams | undefined;
+
+  async init(training: boolean): Promise<void> {
     const instance = await WebAssembly.instantiate(this.module, this.imports);
     this.exports = instance.exports as unknown as Exports;
+    if (training) this.resolveParams = (await import('../network/traingdx-params.js')).resolveTraingdxParams;
   }
 
   /**
@@ -270,7 +274,8 @@ export class WasmEngine implements Engine {
     validateNetwork(net);
     validateDataset(data, net);
     const mode = kernelMode(resolvePrecision(options.precision), this.config);
-    const p = resolveTraingdxParams(options.params);
+    if (this.resolveParams === undefined) throw new EngineError('this engine was made by createScorer and only scores; use createEngine to train');
+    const p = this.resolveParams(options.params);
     const validation = options.validation;
     if (validation) validateDataset(validation, net, 'validation');
     const test = options.test;
@@ -367,6 +372,19 @@ export function sharedOnce<T>(start: () => Promise<T>): () => Promise<T> {
 /** An engine on a compiled cvnet.wasm module (for hosts that load it themselves). */
 export async function createEngine(module: WebAssembly.Module, config: EngineConfig = {}): Promise<Engine> {
   const engine = new WasmEngine(module, config);
-  await engine.init();
+  await engine.init(true);
+  return engine;
+}
+
+/** What scoring needs of an engine. */
+export type Scorer = Pick<Engine, 'forward'>;
+
+/**
+ * An engine that only scores: it skips loading traingdx's parameter check
+ * (zod, ~30 ms of a start-up such as `cvnet predict`'s).
+ */
+export async function createScorer(module: WebAssembly.Module, config: EngineConfig = {}): Promise<Scorer> {
+  const engine = new WasmEngine(module, config);
+  await engine.init(false);
   return engine;
 }

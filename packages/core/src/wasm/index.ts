@@ -1,2 +1,2 @@
-export { createEngine } from './engine.js';
-export type { EngineConfig } from './engine.js';
+export { createEngine, createScorer } from './engine.js';
+export type { EngineConfig, Scorer } from './engine.js';

@@ -176,7 +176,7 @@ export async function trainThreaded(
       },
     };
     const engine = new WasmEngine(module);
-    await engine.init();
+    await engine.init(true);
     return engine.trainRemote(net, data, trainOptions, remote);
   } finally {
     Atomics.store(ctrl, CMD, CMD_STOP);
