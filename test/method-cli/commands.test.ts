@@ -115,7 +115,7 @@ describe('cvnet run on the bundled synthetic survey', () => {
     writeFileSync(join(dir, 'dup.csv'), toCsv(rows.map((r, i) => (i === 8000 ? { ...r, id: rows[0]!.id } : r))));
     const dup = cvnet(['classify', 'dup.csv', '--model', 'out/model.json', '--out', 'dup-out.csv'], dir);
     expect(dup.code).toBe(2);
-    expect(dup.stderr).toMatch(/^Error: dup\.csv: row 8002: duplicate customer id "S0001" \(first on row 2\)\n$/);
+    expect(dup.stderr).toMatch(/^Error: dup\.csv: row 8002, column "id": duplicate customer id "S0001" \(first on row 2\)\n$/);
     expect(existsSync(join(dir, 'dup-out.csv'))).toBe(false);
   });
 

@@ -97,7 +97,7 @@ describe('scoreStream and formatStream', () => {
 
   it('names both lines of a duplicate id in another block, with or without a hash collision on the way', async () => {
     const dup = toCsv(rows.map((r, i) => (i === 1100 ? { ...r, id: rows[3]!.id } : r)));
-    const message = `row 1102: duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`;
+    const message = `row 1102, column "id": duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`;
     await expect(stream('dup.csv', dup)).rejects.toThrow(message);
     await expect(stream('dup2.csv', dup, new IdTable(weak))).rejects.toThrow(message);
   });

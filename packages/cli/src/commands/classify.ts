@@ -1,8 +1,9 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { OptionsError, loadEngine, methodOf } from '@cvnet/core';
-import { atomicWriteStream, openCsv, readModelFile } from '@cvnet/core/data';
+import { atomicWriteStream, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
-import { formatStream, scoreStream, type OutputFormat } from '../lib/method-output.js';
+import { classifyFile } from '../lib/classify-file.js';
+import type { OutputFormat } from '../lib/method-output.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { writeToStdout } from '../lib/stdout.js';
 
@@ -38,11 +39,11 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       ids = idPolicy(flags.pseudonymize);
       const format = (flags.format ?? (/\.(jsonl|ndjson)$/i.test(flags.out ?? '') ? 'jsonl' : 'csv')) as OutputFormat;
       const model = await readModelFile(flags.model);
-      const indicators = methodOf(model, flags.model).system.indicators.map((i) => i.id);
+      // A model without a method section is refused here, naming its file.
+      methodOf(model, flags.model);
       if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
       const engine = await loadEngine();
-      const source = await openCsv(args.data);
-      const text = formatStream(scoreStream(engine, model, source), indicators, format, { ids: ids.ids, ...(flags.explain ? { explain: model } : {}) });
+      const text = classifyFile(engine, model, args.data, { format, explain: flags.explain, pseudonymize: flags.pseudonymize });
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {

@@ -32,6 +32,18 @@ export class IdTable {
   /** @param hashOf writes an id's 64-bit hash as two halves into `out` (tests pass a weak one to force collisions). @default cyrb64 */
   constructor(private readonly hashOf: (id: string, out: Int32Array) => void = cyrb64) {}
 
+  /** Writes `id`'s 64-bit hash, as two halves, into `out` at `at` and `at + 1` (the table's own hash). */
+  hash(id: string, out: Int32Array, at = 0): void {
+    this.hashOf(id, this.scratch);
+    out[at] = this.scratch[0]!;
+    out[at + 1] = this.scratch[1]!;
+  }
+
+  /** Makes room for `count` ids in all, so that adding them does not rehash the table again and again. */
+  reserve(count: number): void {
+    while (4 * count > 3 * (this.mask + 1)) this.grow();
+  }
+
   /**
    * Records `id` at `line` unless ids with the same hash were recorded:
    * then records nothing and returns their lines, for the caller to compare
@@ -39,12 +51,17 @@ export class IdTable {
    */
   add(id: string, line: number): number[] | undefined {
     this.hashOf(id, this.scratch);
-    this.hi = this.scratch[0]!;
-    this.lo = this.scratch[1]!;
+    return this.addHash(this.scratch[0]!, this.scratch[1]!, line);
+  }
+
+  /** `add` for an id hashed already (by `hash`, maybe in another thread). */
+  addHash(hi: number, lo: number, line: number): number[] | undefined {
+    this.hi = hi;
+    this.lo = lo;
     const slots = this.slots;
     let matches: number[] | undefined;
-    for (let i = this.lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
-      if (slots[3 * i] === this.hi && slots[3 * i + 1] === this.lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
+    for (let i = lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
+      if (slots[3 * i] === hi && slots[3 * i + 1] === lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
     }
     if (matches === undefined) this.put(line);
     return matches;
@@ -53,8 +70,13 @@ export class IdTable {
   /** Records `id` at `line` even when its hash is already there (a collision). */
   insert(id: string, line: number): void {
     this.hashOf(id, this.scratch);
-    this.hi = this.scratch[0]!;
-    this.lo = this.scratch[1]!;
+    this.insertHash(this.scratch[0]!, this.scratch[1]!, line);
+  }
+
+  /** `insert` for an id hashed already. */
+  insertHash(hi: number, lo: number, line: number): void {
+    this.hi = hi;
+    this.lo = lo;
     this.put(line);
   }
 
@@ -93,7 +115,7 @@ export class IdTable {
  * both kept whole: a 64-bit hash. Not cryptographic: ids chosen to collide
  * only make the check slower (each collision is one more read), never wrong.
  */
-export function cyrb64(id: string, out: Int32Array): void {
+export function cyrb64(id: string, out: Int32Array, at = 0): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < id.length; i++) {
@@ -101,8 +123,24 @@ export function cyrb64(id: string, out: Int32Array): void {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  finish(h1, h2, out, at);
+}
+
+/** cyrb64 of the ASCII id in `bytes[start..end)`: the same hash as of its string, without making one. */
+export function cyrb64Ascii(bytes: Uint8Array, start: number, end: number, out: Int32Array, at: number): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i]!;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  finish(h1, h2, out, at);
+}
+
+function finish(h1: number, h2: number, out: Int32Array, at: number): void {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1;
-  out[1] = h2;
+  out[at] = h1;
+  out[at + 1] = h2;
 }

@@ -20,6 +20,7 @@ import {
   type Explanations,
   type Model,
   type ScoredBatch,
+  scoringSystem,
   type ScoredColumns,
 } from '@cvnet/core';
 import { DataError, csvField, csvLine, openCsv, type CsvRecord, type CsvSource } from '@cvnet/core/data';
@@ -108,60 +109,96 @@ export function formatBatch(batch: ScoredBatch, format: OutputFormat, header: bo
 }
 
 /**
- * Scores a CSV source block by block with `scoreColumns`. Duplicate ids are
- * caught within a block by the scorer and across blocks here, in bounded
- * memory (see IdTable): an id whose 64-bit hash was seen before is compared
- * with the id on the earlier line, read again from the file, so the check is
- * exact; a true duplicate ends the run, and a hash collision between
- * different ids (chance about 3e-8 over a million ids) costs one more read.
+ * Scores records of a CSV file with `scoreColumns` (errors name the file).
+ */
+export function scoreRecords(engine: Engine, model: Model, source: Pick<CsvSource, 'path' | 'header'>, records: readonly CsvRecord[]): ScoredColumns {
+  const rows = records.map((r) => toRow(source.header, r.fields));
+  const lines = records.map((r) => r.line);
+  return inFile(source.path, DataError, () => scoreColumns(engine, model, rows, { lines }));
+}
+
+/**
+ * Scores a CSV source block by block with `scoreColumns`.
  *
  * @param seen the ids seen so far (tests pass a table with a weak hash).
  * @throws DataError naming file, line and column.
  */
 export async function* scoreStream(engine: Engine, model: Model, source: CsvSource, seen = new IdTable()): AsyncGenerator<ScoredColumns> {
-  const score = (records: readonly CsvRecord[]): ScoredColumns => {
-    const rows = records.map((r) => toRow(source.header, r.fields));
-    const lines = records.map((r) => r.line);
-    return inFile(source.path, DataError, () => scoreColumns(engine, model, rows, { lines }));
-  };
+  const ids = new IdChecker(engine, model, source, seen);
   for await (const records of source.batches) {
-    const batch = score(records);
-    for (let i = 0; i < batch.ids.length; i++) {
-      const id = batch.ids[i]!;
-      const line = records[i]!.line;
-      const earlier = seen.add(id, line);
-      if (earlier === undefined) continue;
-      // Same hash as earlier line(s): compare with the ids actually there.
-      const there = await idsAt(source, earlier, score);
-      const first = earlier.find((l) => there.get(l) === id);
-      if (first !== undefined) {
-        throw new DataError(`${source.path}: row ${line}: duplicate customer id ${JSON.stringify(id)} (first on row ${first})`, { row: line });
-      }
-      seen.insert(id, line);
-    }
+    const batch = scoreRecords(engine, model, source, records);
+    await ids.check(ids.hashes(batch.ids), records.map((r) => r.line));
     yield batch;
   }
 }
 
-/** The customer ids on `lines` of the source's file, read again from the start. */
-async function idsAt(source: CsvSource, lines: readonly number[], score: (records: readonly CsvRecord[]) => ScoredColumns): Promise<Map<number, string>> {
-  const wanted = new Set(lines);
-  const found = new Map<number, string>();
-  const again = await openCsv(source.path);
-  for await (const records of again.batches) {
-    const hits = records.filter((r) => wanted.has(r.line));
-    if (hits.length > 0) score(hits).ids.forEach((id, i) => found.set(hits[i]!.line, id));
-    if (found.size === wanted.size || records[records.length - 1]!.line >= Math.max(...lines)) break;
+/**
+ * The duplicate-id check of a streamed file, in bounded memory (see
+ * IdTable): an id whose 64-bit hash was seen before is compared with the id
+ * on the earlier line, both read again from the file, so the check is exact;
+ * a true duplicate ends the run, and a hash collision between different ids
+ * (chance about 3e-8 over a million ids) costs one more read.
+ */
+export class IdChecker {
+  constructor(
+    private readonly engine: Engine,
+    private readonly model: Model,
+    private readonly source: Pick<CsvSource, 'path' | 'header'>,
+    private readonly seen = new IdTable(),
+  ) {}
+
+  /** The ids' hashes, two halves each, as `check` takes them. */
+  hashes(ids: readonly string[]): Int32Array {
+    const out = new Int32Array(2 * ids.length);
+    for (let i = 0; i < ids.length; i++) this.seen.hash(ids[i]!, out, 2 * i);
+    return out;
   }
-  return found;
+
+  /** Records each id (by hash) on its line; throws at the first one seen before. */
+  async check(hashes: Int32Array, lines: ArrayLike<number>): Promise<void> {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const earlier = this.seen.addHash(hashes[2 * i]!, hashes[2 * i + 1]!, line);
+      if (earlier === undefined) continue;
+      // Same hash as earlier line(s): compare the ids actually there.
+      const there = await this.idsAt([...earlier, line]);
+      const id = there.get(line)!;
+      const first = earlier.find((l) => there.get(l) === id);
+      if (first !== undefined) {
+        const column = scoringSystem(this.model, new Set(this.source.header)).idColumn;
+        throw new DataError(`${this.source.path}: row ${line}, column "${column}": duplicate customer id ${JSON.stringify(id)} (first on row ${first})`, { row: line, column });
+      }
+      this.seen.insertHash(hashes[2 * i]!, hashes[2 * i + 1]!, line);
+    }
+  }
+
+  /** The customer ids on `lines` of the file, read again from the start. */
+  private async idsAt(lines: readonly number[]): Promise<Map<number, string>> {
+    const wanted = new Set(lines);
+    const last = Math.max(...lines);
+    const found = new Map<number, string>();
+    const again = await openCsv(this.source.path);
+    try {
+      for await (const records of again.batches) {
+        const hits = records.filter((r) => wanted.has(r.line));
+        if (hits.length > 0) scoreRecords(this.engine, this.model, again, hits).ids.forEach((id, i) => found.set(hits[i]!.line, id));
+        if (found.size === wanted.size || records[records.length - 1]!.line >= last) break;
+      }
+    } finally {
+      await again.close();
+    }
+    return found;
+  }
 }
 
 /**
  * The output text: the header is emitted with the first scored batch, so an
  * error in the first rows leaves standard output empty.
+ *
+ * @param withHeader false when continuing output that has its header already.
  */
-export async function* formatStream(batches: AsyncIterable<ScoredColumns>, indicators: readonly string[], format: OutputFormat, options: FormatOptions = {}): AsyncGenerator<string> {
-  let header = format === 'csv';
+export async function* formatStream(batches: AsyncIterable<ScoredColumns>, indicators: readonly string[], format: OutputFormat, options: FormatOptions = {}, withHeader = true): AsyncGenerator<string> {
+  let header = withHeader && format === 'csv';
   for await (const batch of batches) {
     yield formatColumns(batch, format, header, options);
     header = false;

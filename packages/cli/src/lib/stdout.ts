@@ -3,7 +3,7 @@
  * (EPIPE, e.g. `cvnet predict … | head`) the rest of the input is not read:
  * that is a normal end for a Unix filter, not an error.
  */
-export async function writeToStdout(source: AsyncIterable<string>): Promise<void> {
+export async function writeToStdout(source: AsyncIterable<string | Uint8Array>): Promise<void> {
   const out = process.stdout;
   let closed: NodeJS.ErrnoException | undefined;
   const onError = (error: NodeJS.ErrnoException): void => {

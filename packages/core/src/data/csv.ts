@@ -59,6 +59,8 @@ export interface CsvSource {
   readonly records: AsyncIterable<CsvRecord>;
   /** The same rows in batches (a few hundred, one per block read), for fast consumers. */
   readonly batches: AsyncIterable<readonly CsvRecord[]>;
+  /** Closes the file without reading on (reading to the end, or an error, closes it too). */
+  close(): Promise<void>;
 }
 
 /**
@@ -139,7 +141,62 @@ export async function openCsv(path: string): Promise<CsvSource> {
   async function* records(): AsyncGenerator<CsvRecord> {
     for await (const batch of shared) yield* batch;
   }
-  return { path, header, records: lazily(records), batches: { [Symbol.asyncIterator]: () => shared } };
+  return { path, header, records: lazily(records), batches: { [Symbol.asyncIterator]: () => shared }, close: () => closeBlocks(blocks) };
+}
+
+/** Ends a block reader (its finally closes the file). */
+async function closeBlocks(blocks: AsyncGenerator<unknown, void>): Promise<void> {
+  await blocks.return(undefined);
+}
+
+/** Where a scan starts in the middle of a file: at a line's first byte. */
+export interface CsvPosition {
+  /** Byte offset in the file. */
+  readonly byte: number;
+  /** Lines before that byte (the number of the line it ends). */
+  readonly line: number;
+}
+
+/**
+ * The records of a CSV file from `at` on, read like openCsv's (same
+ * grammar, line numbers and errors) under an already-read `header`: a
+ * reader that handled the lines before `at` itself hands the rest over.
+ */
+export function openCsvAt(path: string, header: readonly string[], at: CsvPosition): CsvSource {
+  const scanner = new Scanner(path, at.line);
+  scanner.width = header.length;
+  const blocks = readBlocks(path, scanner, at.byte);
+  async function* batches(): AsyncGenerator<readonly CsvRecord[]> {
+    try {
+      for (let next = await blocks.next(); next.done !== true; next = await blocks.next()) {
+        if (next.value.length > 0) yield next.value;
+      }
+    } finally {
+      await blocks.return(undefined);
+    }
+  }
+  const shared = batches();
+  async function* records(): AsyncGenerator<CsvRecord> {
+    for await (const batch of shared) yield* batch;
+  }
+  return { path, header, records: lazily(records), batches: { [Symbol.asyncIterator]: () => shared }, close: () => closeBlocks(blocks) };
+}
+
+/**
+ * The records of whole lines of a CSV file (`bytes` holds only complete
+ * records: the caller checked it has no quote, or no record spans its end),
+ * as openCsv reads them, for a reader that takes lines in bulk and hands a
+ * block back when it cannot. Throws openCsv's errors.
+ *
+ * @param at the file position of `bytes[0]` (only its line is used).
+ */
+export function recordsOfLines(path: string, width: number, bytes: Buffer, at: CsvPosition): CsvRecord[] {
+  const scanner = new Scanner(path, at.line);
+  scanner.width = width;
+  const out: CsvRecord[] = [];
+  scanner.push(bytes, out);
+  scanner.end(out);
+  return out;
 }
 
 /** An iterable whose iterator is created on first use (one pass only). */
@@ -148,11 +205,11 @@ function lazily<T>(make: () => AsyncIterator<T>): AsyncIterable<T> {
   return { [Symbol.asyncIterator]: () => (iterator ??= make()) };
 }
 
-/** The file's records, one batch per block read. */
-async function* readBlocks(path: string, scanner: Scanner): AsyncGenerator<CsvRecord[], void, undefined> {
-  const stream = createReadStream(path, { highWaterMark: BLOCK });
+/** The file's records from byte `start` on, one batch per block read. */
+async function* readBlocks(path: string, scanner: Scanner, start = 0): AsyncGenerator<CsvRecord[], void, undefined> {
+  const stream = createReadStream(path, { highWaterMark: BLOCK, start });
   try {
-    let first = true;
+    let first = start === 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const bom = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
       first = false;
@@ -199,13 +256,16 @@ class Scanner {
   /** Header width; 0 until the header is read. */
   width = 0;
   /** Lines seen so far: the number of the line being completed. */
-  private line = 0;
+  private line: number;
   /** Bytes after the last line break of the previous block. */
   private rest: Buffer = Buffer.alloc(0);
   /** A quoted record still open at a line break: its text so far and first line. */
   private open: { text: string; from: number } | undefined;
 
-  constructor(private readonly path: string) {}
+  /** @param linesBefore lines before the first byte it is given (a scan starting mid-file). */
+  constructor(private readonly path: string, linesBefore = 0) {
+    this.line = linesBefore;
+  }
 
   /**
    * Lines are found in the bytes (an LF byte never occurs inside a UTF-8

@@ -4,7 +4,7 @@
  */
 import type { IndicatorConfig, IndicatorSource, ProjectConfig } from './config.js';
 import { ConfigError, DataError } from '../errors.js';
-import { applyCuts, cutsRule, fitQuantiles, medianScore, type FittedRule } from './rules.js';
+import { applyCuts, categoricalScore, cutsRule, fitQuantiles, medianScore, type FittedRule } from './rules.js';
 import { asOfDay, describeSource, isBlank, lineOf, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
 
 /** An indicator with its rule made concrete; stored in the model. */
@@ -74,7 +74,7 @@ function scoreCell(ind: FittedIndicator, row: CustomerRow, cell: Cell, allowMiss
     const v = textValue(source, row);
     if (v === null) s = null;
     else {
-      s = rule.map[v] ?? rule.default;
+      s = categoricalScore(rule, v);
       if (s === null) {
         throw new DataError(`${where}: unknown value ${JSON.stringify(v)}, expected one of ${Object.keys(rule.map).map((k) => JSON.stringify(k)).join(', ')}`, detail);
       }

@@ -85,6 +85,15 @@ export function applyCuts(rule: FittedCuts, v: number): number {
   return rule.scores[g]!;
 }
 
+/**
+ * The score of a (trimmed, non-empty) value under a categorical rule, or
+ * null when it is unknown and the rule has no default. Only the map's own
+ * keys count: a value such as "toString" is not in any map.
+ */
+export function categoricalScore(rule: FittedCategorical, value: string): number | null {
+  return Object.hasOwn(rule.map, value) ? rule.map[value]! : rule.default;
+}
+
 /** Lower median of scores (an actual score, so still an integer 1–5). */
 export function medianScore(scores: readonly number[]): number {
   const s = [...scores].sort((a, b) => a - b);

@@ -4,7 +4,7 @@
  * front end (CLI, HTTP, browser) calls this, so they agree to the last digit.
  */
 import { DataError, ModelError } from '../errors.js';
-import type { FittedIndicator, FittedIndicatorSystem, RowNumbering } from '../indicators/fit.js';
+import type { FittedIndicator, FittedIndicatorSystem, RowNumbering, ScoreMatrix } from '../indicators/fit.js';
 import { scoreCustomers } from '../indicators/fit.js';
 import { sourceColumns, type CustomerRow } from '../indicators/source.js';
 import type { Model } from '../model/schema.js';
@@ -82,6 +82,45 @@ export interface ScoredColumns {
 }
 
 /**
+ * The model's fitted indicator system as it reads data with these columns
+ * (raw source columns, or score columns named after the indicators).
+ *
+ * @throws ModelError when the model has no method section or its inputs are
+ *   not its indicators; DataError when an indicator finds neither column.
+ */
+export function scoringSystem(model: Model, columns: ReadonlySet<string>): FittedIndicatorSystem {
+  const method = methodOf(model);
+  const ids = method.system.indicators.map((i) => i.id);
+  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
+    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
+  }
+  return systemForColumns(method.system, columns);
+}
+
+/**
+ * Everything after the indicator scores: C and band, K, class and strategy
+ * for each customer of `matrix` (scored with `scoringSystem(model, …)`).
+ */
+export function scoreMatrix(engine: Engine, model: Model, matrix: ScoreMatrix): ScoredColumns {
+  const method = methodOf(model);
+  const rows = matrix.ids.length;
+  const C = Float64Array.from(currentValues(matrix, currentValueWeights(method.weights, method.currentValue)));
+  const k = engine.forward(networkOf(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows);
+  const outputs = model.outputs.names.length;
+  const K = outputs === 1 ? k : Float64Array.from({ length: rows }, (_, r) => k[r * outputs]!);
+  const bands: Band[] = [];
+  const classes: CustomerClass[] = [];
+  const strategies: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    bands.push(band(C[r]!));
+    const { class: cls, strategy } = classify(K[r]!, method.thresholds, method.strategies);
+    classes.push(cls);
+    strategies.push(strategy);
+  }
+  return { indicators: [...matrix.indicators], ids: matrix.ids, C, bands, K, classes, strategies, scores: matrix.values };
+}
+
+/**
  * Scores `rows` with `model`, as columns (see ScoredColumns); same values
  * and errors as scoreWithModel.
  *
@@ -89,30 +128,12 @@ export interface ScoredColumns {
  *   ModelError when the model has no method section or is inconsistent.
  */
 export function scoreColumns(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredColumns {
-  const method = methodOf(model);
-  const ids = method.system.indicators.map((i) => i.id);
-  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
-    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
-  }
   if (rows.length === 0) {
+    const ids = scoringSystem(model, new Set(model.inputs.names)).indicators.map((i) => i.id);
     return { indicators: ids, ids: [], C: new Float64Array(0), bands: [], K: new Float64Array(0), classes: [], strategies: [], scores: new Float64Array(0) };
   }
-  const system = systemForColumns(method.system, new Set(Object.keys(rows[0]!)));
-  const matrix = scoreCustomers(system, rows, numbering);
-  const C = Float64Array.from(currentValues(matrix, currentValueWeights(method.weights, method.currentValue)));
-  const k = engine.forward(networkOf(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows.length);
-  const outputs = model.outputs.names.length;
-  const K = outputs === 1 ? k : Float64Array.from({ length: rows.length }, (_, r) => k[r * outputs]!);
-  const bands: Band[] = [];
-  const classes: CustomerClass[] = [];
-  const strategies: string[] = [];
-  for (let r = 0; r < rows.length; r++) {
-    bands.push(band(C[r]!));
-    const { class: cls, strategy } = classify(K[r]!, method.thresholds, method.strategies);
-    classes.push(cls);
-    strategies.push(strategy);
-  }
-  return { indicators: ids, ids: matrix.ids, C, bands, K, classes, strategies, scores: matrix.values };
+  const system = scoringSystem(model, new Set(Object.keys(rows[0]!)));
+  return scoreMatrix(engine, model, scoreCustomers(system, rows, numbering));
 }
 
 /**

@@ -1,0 +1,206 @@
+/**
+ * classify's bulk path (classifyFile: line-scorer + BlockClassifier +
+ * CsvBytes) against the general path it must equal (openCsv → scoreStream →
+ * formatStream), byte for byte and error for error, on files that mix plain
+ * lines with every kind of line the bulk reader hands back, with block sizes
+ * that put block ends everywhere. Also checks that the bulk reader really
+ * takes the plain lines (otherwise the equality would be trivial).
+ */
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultConfig, generateSurvey, loadEngine, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
+  type Engine, type Model,
+} from '@cvnet/core';
+import { openCsv } from '@cvnet/core/data';
+import { CsvBytes } from '../../packages/cli/src/lib/csv-bytes.js';
+import { classifyFile } from '../../packages/cli/src/lib/classify-file.js';
+import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js';
+import { loadConfig, readCustomers, toRow } from '../../packages/cli/src/lib/method-input.js';
+import { formatColumns, formatStream, scoreStream, type OutputFormat } from '../../packages/cli/src/lib/method-output.js';
+import { sharedData } from '../shared-data.js';
+import { ifoodConfig } from './helpers.js';
+
+type Outcome = { text: string } | { error: string };
+
+async function outcome(chunks: AsyncIterable<string | Uint8Array>): Promise<Outcome> {
+  const parts: Buffer[] = [];
+  try {
+    for await (const chunk of chunks) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  return { text: Buffer.concat(parts).toString('utf8') };
+}
+
+let dir: string;
+let engine: Engine;
+let survey: Model;
+const rows = generateSurvey({ customers: 300, seed: 9 });
+// LF lines (toCsv writes CRLF; CRLF files get their own case).
+const plain = toCsv(rows).replace(/\r\n/g, '\n');
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cvnet-classify-file-'));
+  engine = await loadEngine();
+  survey = trainCustomerValue(engine, { ...defaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+/** Both paths on `text`, for several block sizes; returns the general path's outcome. */
+async function same(text: string | Buffer, model: Model, format: OutputFormat = 'csv', extra: { explain?: boolean; pseudonymize?: boolean } = {}): Promise<Outcome> {
+  const path = join(dir, `f${files++}.csv`);
+  writeFileSync(path, text);
+  const indicators = model.inputs.names;
+  const ids = extra.pseudonymize ? undefined : (id: string) => id;
+  const options = { ...(ids ? { ids } : {}), ...(extra.explain ? { explain: model } : {}) };
+  const expected = extra.pseudonymize ? undefined : await outcome(formatStream(scoreStream(engine, model, await openCsv(path)), indicators, format, options));
+  const outcomes = [];
+  for (const blockBytes of [64, 700, 1 << 20]) outcomes.push(await outcome(classifyFile(engine, model, path, { format, blockBytes, ...extra })));
+  const reference = expected ?? outcomes[2]!;
+  for (const got of outcomes) expect(got).toEqual(reference);
+  return reference;
+}
+
+describe('classifyFile equals the general path', () => {
+  it('on a plain file, as CSV and JSON lines, with explanations', async () => {
+    const out = await same(plain, survey);
+    expect('text' in out && out.text.split('\n')).toHaveLength(rows.length + 2);
+    await same(plain, survey, 'jsonl');
+    await same(plain, survey, 'csv', { explain: true });
+  });
+
+  it('on CRLF lines, a BOM, blank lines, a last line without LF, and a header only', async () => {
+    await same(plain.replace(/\n/g, '\r\n'), survey);
+    await same(`\ufeff${plain}`, survey);
+    const lines = plain.split('\n');
+    lines.splice(40, 0, '', '\r', '');
+    await same(`\n${lines.join('\n')}\n\n`, survey);
+    await same(plain.slice(0, -1), survey);
+    await same(`${plain.slice(0, plain.indexOf('\n'))}\n`, survey);
+  });
+
+  it('on values the bulk reader hands back: spaces, signs, exponents, long decimals, blanks, stray CRs, non-ASCII ids', async () => {
+    const lines = plain.split('\n');
+    const edit = (i: number, f: (fields: string[]) => void): void => {
+      const fields = lines[i]!.split(',');
+      f(fields);
+      lines[i] = fields.join(',');
+    };
+    edit(10, (f) => (f[3] = ' 4 '));
+    edit(20, (f) => (f[4] = '+3'));
+    edit(30, (f) => (f[5] = '2e0'));
+    edit(40, (f) => (f[6] = '3.0000000000000000001'));
+    edit(50, (f) => (f[0] = 'Søren-1'));
+    edit(60, (f) => (f[2] = '4\r'));
+    edit(70, (f) => (f[0] = ` ${f[0]!} `));
+    edit(80, (f) => (f[7] = '0x3'));
+    edit(90, (f) => (f[8] = '3.0'));
+    edit(100, (f) => (f[9] = '4.'));
+    edit(110, (f) => (f[10] = '-0.5e1'));
+    await same(lines.join('\n'), survey);
+  });
+
+  it('on quoted fields (the general path takes over for the rest), also one spanning lines', async () => {
+    const lines = plain.split('\n');
+    lines[150] = lines[150]!.replace(/^([^,]+)/, '"$1"');
+    await same(lines.join('\n'), survey);
+    lines[200] = lines[200]!.replace(/^([^,]+)/, '"$1\nx"');
+    await same(lines.join('\n'), survey);
+  });
+
+  it('with the same errors: ragged rows, bad scores, empty values and duplicate ids in and across blocks', async () => {
+    const lines = plain.split('\n');
+    const broken = (i: number, line: string): string => lines.map((l, j) => (j === i ? line : l)).join('\n');
+    expect(await same(broken(120, `${lines[120]},9`), survey)).toEqual({ error: expect.stringMatching(/line 121: row has 16 fields, expected 15/) });
+    expect(await same(broken(130, lines[130]!.replace(/,\d,/, ',7,')), survey)).toEqual({ error: expect.stringMatching(/row 131, column .*likert/) });
+    expect(await same(broken(140, lines[140]!.replace(/,\d,/, ',,')), survey)).toEqual({ error: expect.stringMatching(/row 141, column .*empty value/) });
+    const dupNear = await same(broken(6, lines[6]!.replace(/^[^,]+/, rows[4]!.id)), survey);
+    expect(dupNear).toEqual({ error: expect.stringContaining(`row 7, column "id": duplicate customer id ${JSON.stringify(rows[4]!.id)} (first on row 6)`) });
+    const dupFar = await same(broken(290, lines[290]!.replace(/^[^,]+/, rows[0]!.id)), survey);
+    expect(dupFar).toEqual({ error: expect.stringContaining(`row 291, column "id": duplicate customer id ${JSON.stringify(rows[0]!.id)} (first on row 2)`) });
+  });
+
+  it('writing pseudonyms, identical for every block size', async () => {
+    process.env.CVNET_PSEUDONYM_KEY = 'k'.repeat(32);
+    try {
+      const out = await same(plain, survey, 'csv', { pseudonymize: true });
+      expect('text' in out && out.text).not.toContain(rows[0]!.id);
+    } finally {
+      delete process.env.CVNET_PSEUDONYM_KEY;
+    }
+  });
+});
+
+describe('the bulk reader takes plain lines', () => {
+  const header = plain.slice(0, plain.indexOf('\n')).split(',');
+  const body = Buffer.from(plain.slice(plain.indexOf('\n') + 1));
+
+  it('scores them as scoreCustomers does, and hands back a block with anything it does not read exactly', () => {
+    const plan = linePlan(survey, header)!;
+    expect(plan).toBeDefined();
+    const fast = scoreLines(plan, body, 2)!;
+    const records = rows.map((r) => toRow(header, header.map((h) => String(r[h as keyof typeof r]))));
+    const slow = scoreCustomers(scoringSystem(survey, new Set(header)), records, { firstLine: 2 });
+    expect(fast.matrix.ids).toEqual(slow.ids);
+    expect([...fast.matrix.values]).toEqual([...slow.values]);
+    expect([...fast.lines]).toEqual(rows.map((_, i) => i + 2));
+    for (const odd of [' 4', '4 ', '+', '.', '1e0', '', '"4"', '4\r5', '1234567890123456']) {
+      expect(scoreLines(plan, Buffer.from(body.toString().replace(/,(\d),/, `,${odd},`)), 2), odd).toBeUndefined();
+    }
+    expect(scoreLines(plan, Buffer.from(`${body}\n`), 2)).toBeUndefined(); // a blank line
+    // Decimals and signs it does read: the same doubles as Number().
+    const decimals = scoreLines(plan, Buffer.from(body.toString().replace(/,(\d),/, ',+2.000,')), 2)!;
+    const expected = [...fast.matrix.values];
+    expected[0] = 2; // the first row's first indicator
+    expect([...decimals.matrix.values]).toEqual(expected);
+  });
+
+  it('CsvBytes writes what formatColumns writes, also for ids that need quotes and non-ASCII strategies', () => {
+    const scored = scoreWithModel(engine, survey, rows.slice(0, 50) as never);
+    const columns = {
+      indicators: scored.indicators,
+      ids: scored.customers.map((c, i) => (i % 3 === 0 ? `a,"${c.id}"` : i % 3 === 1 ? `ü${c.id}` : c.id)),
+      C: Float64Array.from(scored.customers, (c) => c.C),
+      bands: scored.customers.map((c) => c.band),
+      K: Float64Array.from(scored.customers, (c) => c.K),
+      classes: scored.customers.map((c) => c.class),
+      strategies: scored.customers.map((c, i) => (i % 2 ? `Stratégie – ${c.class}, "quoted"` : c.strategy)),
+      scores: Float64Array.from(scored.customers.flatMap((c, i) => c.scores.map((s, j) => (i === j ? s + 0.5 : s)))),
+    };
+    const writer = new CsvBytes((id) => id);
+    const expected = formatColumns(columns, 'csv', false);
+    expect(Buffer.from(writer.write(columns)).toString('utf8')).toBe(expected);
+    // Its buffer is reused: a second, smaller batch is not polluted by the first.
+    const few = { ...columns, ids: columns.ids.slice(0, 2), scores: columns.scores.subarray(0, 28) };
+    expect(Buffer.from(writer.write(few)).toString('utf8')).toBe(formatColumns(few, 'csv', false));
+  });
+});
+
+describe('on the real iFood file (dates, categories, sums, counts, quantile cuts, missing incomes)', () => {
+  it('classifyFile equals the general path, and most blocks are read in bulk', async () => {
+    const { config } = await loadConfig(ifoodConfig);
+    const table = await readCustomers(sharedData('ifood_ml_project1_data.csv'));
+    const model = trainCustomerValue(engine, { ...config, training: { epochs: 30 } }, table.rows, { lines: table.lines }).model;
+    const text = await import('node:fs').then((fs) => fs.readFileSync(table.path));
+    const out = await same(text, model);
+    expect('text' in out && out.text.split('\n')).toHaveLength(2240 + 2);
+
+    const plan = linePlan(model, table.header)!;
+    expect(plan).toBeDefined();
+    const lines = text.toString('utf8').split('\n').slice(1);
+    let bulk = 0;
+    for (let i = 0; i < lines.length; i += 50) {
+      const block = lines.slice(i, i + 50).filter((l) => l !== '');
+      if (block.length > 0 && scoreLines(plan, Buffer.from(`${block.join('\n')}\n`), i + 2)) bulk++;
+    }
+    // 24 customers have no income (the median score, on the general path); the other blocks are read in bulk.
+    expect(bulk).toBeGreaterThan(20);
+  });
+});
