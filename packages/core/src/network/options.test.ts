@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CvnetError, NonFiniteError, OptionsError, ShapeError } from '../errors.js';
 import { createNetwork } from './init.js';
-import { DEFAULT_TRAINGDX, resolveTraingdxParams, validateDataset, validateNetwork, validateShape } from './options.js';
+import { DEFAULT_TRAINGDX, validateDataset, validateNetwork, validateShape } from './options.js';
+import { resolveTraingdxParams } from './traingdx-params.js';
 import type { TraingdxParams } from './types.js';
 
 describe('traingdx parameters', () => {
