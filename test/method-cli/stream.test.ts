@@ -5,7 +5,7 @@
  * column writer against csv-stringify on scoreWithModel's customers.
  * Uses the built core (@cvnet/core), as the CLI library does.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, trainCustomerValue, type Engine, type Model } from '@cvnet/core';
 import { DataError, openCsv } from '@cvnet/core/data';
 import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
-import { classifiedHeader, formatColumns, formatStream, scoreStream } from '../../packages/cli/src/lib/method-output.js';
+import { classifiedHeader, formatColumns, formatStream, idChecker, scoreStream } from '../../packages/cli/src/lib/method-output.js';
 
 /** Every id hashes alike: each new id collides with all the earlier ones. */
 const constant = (_id: string, out: Int32Array): void => {
@@ -78,12 +78,13 @@ describe('scoreStream and formatStream', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const stream = async (name: string, text: string, table?: IdTable): Promise<string> => {
+  const stream = async (name: string, text: string, table?: IdTable, cap?: number): Promise<string> => {
     writeFileSync(join(dir, name), text);
     const source = await openCsv(join(dir, name));
     const indicators = model.inputs.names;
+    const ids = idChecker(engine, model, source, { ...(table ? { table } : {}), ...(cap === undefined ? {} : { cap }) });
     let out = '';
-    for await (const chunk of formatStream(scoreStream(engine, model, source, table), indicators, 'csv')) out += chunk;
+    for await (const chunk of formatStream(scoreStream(engine, model, source, ids), indicators, 'csv')) out += chunk;
     return out;
   };
 
@@ -100,6 +101,24 @@ describe('scoreStream and formatStream', () => {
     const message = `row 1102, column "id": duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`;
     await expect(stream('dup.csv', dup)).rejects.toThrow(message);
     await expect(stream('dup2.csv', dup, new IdTable(weak))).rejects.toThrow(message);
+  });
+
+  it('past its cap spills ids to disk and still finds the first repeated id exactly, then removes its files', async () => {
+    const spills = (): number => readdirSync(tmpdir()).filter((name) => name.startsWith('cvnet-ids-')).length;
+    const before = spills();
+    const scored = scoreWithModel(engine, model, rows as never, { firstLine: 2 });
+    const expected = stringify([classifiedHeader(scored.indicators), ...scored.customers.map((c) => [c.id, c.C, c.band, c.K, c.class, c.strategy, ...c.scores])]);
+    // 1200 ids with room for 100 (partitions of ~19, so a cap of 5 splits them again).
+    expect(await stream('spill.csv', toCsv(rows), undefined, 100)).toBe(expected);
+    expect(await stream('spill-deep.csv', toCsv(rows), undefined, 5)).toBe(expected);
+    expect(await stream('spill-collide.csv', toCsv(rows), new IdTable(weak), 50)).toBe(expected);
+    // Repeats before and after the spill: the first repeated row in the file is the one named.
+    const dup = toCsv(rows.map((r, i) => (i === 1100 ? { ...r, id: rows[3]!.id } : i === 900 ? { ...r, id: rows[700]!.id } : r)));
+    const message = `row 902, column "id": duplicate customer id ${JSON.stringify(rows[700]!.id)} (first on row 702)`;
+    for (const [table, cap] of [[undefined, undefined], [undefined, 100], [new IdTable(weak), 50], [undefined, 5]] as const) {
+      await expect(stream('spill-dup.csv', dup, table, cap)).rejects.toThrow(message);
+    }
+    expect(spills()).toBe(before);
   });
 
   it('formatColumns with --explain and awkward pseudonyms equals csv-stringify on the same values', async () => {

@@ -13,13 +13,13 @@
  * a million rows while each thread's isolate added ~80 MB, past the 300 MB
  * that classify keeps to whatever the file size.
  */
+import { stat } from 'node:fs/promises';
 import type { Engine, Model } from '@cvnet/core';
 import { methodOf } from '@cvnet/core';
 import { csvLine, dataStart, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition } from '@cvnet/core/data';
 import { BlockClassifier } from './block-classifier.js';
 import { idMapper } from './beyond-input.js';
-import { IdTable } from './id-table.js';
-import { classifiedHeader, formatStream, IdChecker, scoreStream, type OutputFormat } from './method-output.js';
+import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
 
 export interface ClassifyFileOptions {
   readonly format: OutputFormat;
@@ -29,6 +29,8 @@ export interface ClassifyFileOptions {
   readonly pseudonymize?: boolean;
   /** Bytes per block of lines (tests use small blocks to cross many block ends). @default LINE_BLOCK */
   readonly blockBytes?: number;
+  /** Ids the duplicate check holds in memory before it spills to disk (tests use a small one). @default IdChecker's */
+  readonly idCap?: number;
 }
 
 const QUOTE = 34;
@@ -46,7 +48,7 @@ function lineFeeds(bytes: Uint8Array): number {
  * @throws DataError naming file, line and column.
  */
 export async function* classifyFile(engine: Engine, model: Model, path: string, options: ClassifyFileOptions): AsyncGenerator<string | Uint8Array> {
-  const { format, explain = false, pseudonymize = false, blockBytes = LINE_BLOCK } = options;
+  const { format, explain = false, pseudonymize = false, blockBytes = LINE_BLOCK, idCap } = options;
   const formatOptions = { ids: idMapper(pseudonymize), ...(explain ? { explain: model } : {}) };
   const indicators = methodOf(model).system.indicators.map((i) => i.id);
   const source = await openCsv(path);
@@ -59,27 +61,34 @@ export async function* classifyFile(engine: Engine, model: Model, path: string, 
   }
   await source.close();
 
-  const seen = new IdTable();
-  const ids = new IdChecker(engine, model, setup, seen);
-  let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
-  let handOver: CsvPosition | undefined;
-  let line = start.line;
-  for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
-    if (bytes.includes(QUOTE)) {
-      handOver = { byte, line };
-      break;
+  const ids = idChecker(engine, model, setup, idCap === undefined ? {} : { cap: idCap });
+  const dataBytes = (await stat(path)).size - start.byte;
+  try {
+    let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
+    let handOver: CsvPosition | undefined;
+    let line = start.line;
+    for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
+      if (bytes.includes(QUOTE)) {
+        handOver = { byte, line };
+        break;
+      }
+      // The id table sized once from the first block's line length, not regrown as it fills.
+      if (byte === start.byte) ids.expect(Math.ceil((dataBytes * lineFeeds(bytes)) / bytes.length));
+      const block = classifier.classify(bytes, { byte, line });
+      await ids.check(block.hashes, block.lines);
+      if (header !== undefined) yield header;
+      header = undefined;
+      yield block.output;
+      line += lineFeeds(bytes);
     }
-    const block = classifier.classify(bytes, { byte, line });
-    await ids.check(block.hashes, block.lines);
+    if (handOver !== undefined) {
+      const rest = scoreStream(engine, model, openCsvAt(path, source.header, handOver), ids);
+      yield* formatStream(rest, indicators, format, formatOptions, header !== undefined);
+      return;
+    }
+    await ids.finish();
     if (header !== undefined) yield header;
-    header = undefined;
-    yield block.output;
-    line += lineFeeds(bytes);
-  }
-  if (handOver !== undefined) {
-    const rest = scoreStream(engine, model, openCsvAt(path, source.header, handOver), seen);
-    yield* formatStream(rest, indicators, format, formatOptions, header !== undefined);
-  } else if (header !== undefined) {
-    yield header;
+  } finally {
+    ids.dispose();
   }
 }

@@ -39,6 +39,19 @@ export class IdTable {
     out[at + 1] = this.scratch[1]!;
   }
 
+  /** Ids recorded. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** Calls `fn` with every recorded hash (two halves) and line, in table order. */
+  forEach(fn: (hi: number, lo: number, line: number) => void): void {
+    const slots = this.slots;
+    for (let j = 0; j < slots.length; j += 3) {
+      if (slots[j + 2] !== 0) fn(slots[j]!, slots[j + 1]!, slots[j + 2]! >>> 0);
+    }
+  }
+
   /** Makes room for `count` ids in all, so that adding them does not rehash the table again and again. */
   reserve(count: number): void {
     while (4 * count > 3 * (this.mask + 1)) this.grow();

@@ -24,7 +24,7 @@ import {
   type ScoredColumns,
 } from '@cvnet/core';
 import { DataError, csvField, csvLine, openCsv, type CsvRecord, type CsvSource } from '@cvnet/core/data';
-import { IdTable } from './id-table.js';
+import { IdChecker, type IdCheckerOptions } from './duplicate-ids.js';
 import { inFile, toRow } from './method-input.js';
 
 export type OutputFormat = 'csv' | 'jsonl';
@@ -118,77 +118,47 @@ export function scoreRecords(engine: Engine, model: Model, source: Pick<CsvSourc
 }
 
 /**
- * Scores a CSV source block by block with `scoreColumns`.
+ * Scores a CSV source block by block with `scoreColumns`, checking ids for
+ * duplicates across the whole file.
  *
- * @param seen the ids seen so far (tests pass a table with a weak hash).
+ * @param ids the duplicate-id check (tests pass one with a weak hash or a small cap).
  * @throws DataError naming file, line and column.
  */
-export async function* scoreStream(engine: Engine, model: Model, source: CsvSource, seen = new IdTable()): AsyncGenerator<ScoredColumns> {
-  const ids = new IdChecker(engine, model, source, seen);
-  for await (const records of source.batches) {
-    const batch = scoreRecords(engine, model, source, records);
-    await ids.check(ids.hashes(batch.ids), records.map((r) => r.line));
-    yield batch;
+export async function* scoreStream(engine: Engine, model: Model, source: CsvSource, ids = idChecker(engine, model, source)): AsyncGenerator<ScoredColumns> {
+  try {
+    for await (const records of source.batches) {
+      const batch = scoreRecords(engine, model, source, records);
+      await ids.check(ids.hashes(batch.ids), records.map((r) => r.line));
+      yield batch;
+    }
+    await ids.finish();
+  } finally {
+    ids.dispose();
   }
 }
 
-/**
- * The duplicate-id check of a streamed file, in bounded memory (see
- * IdTable): an id whose 64-bit hash was seen before is compared with the id
- * on the earlier line, both read again from the file, so the check is exact;
- * a true duplicate ends the run, and a hash collision between different ids
- * (chance about 3e-8 over a million ids) costs one more read.
- */
-export class IdChecker {
-  constructor(
-    private readonly engine: Engine,
-    private readonly model: Model,
-    private readonly source: Pick<CsvSource, 'path' | 'header'>,
-    private readonly seen = new IdTable(),
-  ) {}
+/** The duplicate-id check of a customer file scored with `model`. */
+export function idChecker(engine: Engine, model: Model, source: Pick<CsvSource, 'path' | 'header'>, options: IdCheckerOptions = {}): IdChecker {
+  const idColumn = (): string => scoringSystem(model, new Set(source.header)).idColumn;
+  return new IdChecker({ path: source.path, idColumn }, (lines) => idsAt(engine, model, source.path, lines), options);
+}
 
-  /** The ids' hashes, two halves each, as `check` takes them. */
-  hashes(ids: readonly string[]): Int32Array {
-    const out = new Int32Array(2 * ids.length);
-    for (let i = 0; i < ids.length; i++) this.seen.hash(ids[i]!, out, 2 * i);
-    return out;
-  }
-
-  /** Records each id (by hash) on its line; throws at the first one seen before. */
-  async check(hashes: Int32Array, lines: ArrayLike<number>): Promise<void> {
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const earlier = this.seen.addHash(hashes[2 * i]!, hashes[2 * i + 1]!, line);
-      if (earlier === undefined) continue;
-      // Same hash as earlier line(s): compare the ids actually there.
-      const there = await this.idsAt([...earlier, line]);
-      const id = there.get(line)!;
-      const first = earlier.find((l) => there.get(l) === id);
-      if (first !== undefined) {
-        const column = scoringSystem(this.model, new Set(this.source.header)).idColumn;
-        throw new DataError(`${this.source.path}: row ${line}, column "${column}": duplicate customer id ${JSON.stringify(id)} (first on row ${first})`, { row: line, column });
-      }
-      this.seen.insertHash(hashes[2 * i]!, hashes[2 * i + 1]!, line);
+/** The customer ids on `lines` of the file, read again from the start. */
+async function idsAt(engine: Engine, model: Model, path: string, lines: readonly number[]): Promise<Map<number, string>> {
+  const wanted = new Set(lines);
+  const last = Math.max(...lines);
+  const found = new Map<number, string>();
+  const again = await openCsv(path);
+  try {
+    for await (const records of again.batches) {
+      const hits = records.filter((r) => wanted.has(r.line));
+      if (hits.length > 0) scoreRecords(engine, model, again, hits).ids.forEach((id, i) => found.set(hits[i]!.line, id));
+      if (found.size === wanted.size || records[records.length - 1]!.line >= last) break;
     }
+  } finally {
+    await again.close();
   }
-
-  /** The customer ids on `lines` of the file, read again from the start. */
-  private async idsAt(lines: readonly number[]): Promise<Map<number, string>> {
-    const wanted = new Set(lines);
-    const last = Math.max(...lines);
-    const found = new Map<number, string>();
-    const again = await openCsv(this.source.path);
-    try {
-      for await (const records of again.batches) {
-        const hits = records.filter((r) => wanted.has(r.line));
-        if (hits.length > 0) scoreRecords(this.engine, this.model, again, hits).ids.forEach((id, i) => found.set(hits[i]!.line, id));
-        if (found.size === wanted.size || records[records.length - 1]!.line >= last) break;
-      }
-    } finally {
-      await again.close();
-    }
-    return found;
-  }
+  return found;
 }
 
 /**
