@@ -5,7 +5,8 @@
 //   rows/s and peak RSS, against DuckDB merely counting the same file's rows
 //   (`SELECT count(*) FROM read_csv(...)`, its default threads): best of 3
 //   queries in process (the floor for reading the file) and one whole node
-//   process doing it (like-for-like with a cvnet run);
+//   process doing it (like-for-like with a cvnet run); in a full run also
+//   classify on five times the rows, for its peak RSS;
 // - start-up: `node -e ""`, `cvnet --version` (Node + oclif) and
 //   `cvnet predict` on 10 rows, interleaved round by round so that load
 //   changes hit all three alike; medians.
@@ -176,6 +177,18 @@ export async function cliBench({ quick, rows: given }) {
         record('cvnet-classify', rows, 'f64', run.seconds / duckSurveyProcess, '× DuckDB count process');
         record('duckdb-count-survey', rows, 'n/a', rows / duckSurvey, 'rows/s');
         record('duckdb-count-survey-process', rows, 'n/a', rows / duckSurveyProcess, 'rows/s');
+        if (!quick) {
+          // Memory must not grow with the file: five times the rows, past the
+          // 2 M ids the duplicate check holds in memory before it spills.
+          await rm(join(dir, 'classified.csv'), { force: true });
+          const large = join(dir, 'survey-large.csv');
+          await writeSurvey(large, 5 * rows);
+          const big = timed(dir, [bin, 'classify', large, '--model', methodModel, '--out', join(dir, 'classified-large.csv')]);
+          record('cvnet-classify', 5 * rows, 'f64', (5 * rows) / big.seconds, 'rows/s');
+          record('cvnet-classify', 5 * rows, 'f64', big.rssMiB, 'MiB peak RSS');
+          await rm(large);
+          await rm(join(dir, 'classified-large.csv'));
+        }
       } catch (error) {
         notes.push(`cvnet classify: skipped, ${error.message.split('\n').find((l) => l.includes('Error')) ?? error.message}`);
       }

@@ -106,6 +106,8 @@ export async function writeReport({ records, notes, machine, flops }) {
     'SharedArrayBuffer, reduced in worker order: bit-identical for a thread count, within 1e-10 of one thread);',
     '`js-reference` = the TypeScript reference engine; `js-plain` = bench/plain.js, a hand-written Float64Array loop.',
     'All train full-batch except brain.js. cvnet runs traingdx, where an epoch whose trial step is rejected costs one forward pass only.',
+    'cvnet scores 64 customers at a time in an L1-sized workspace (inputs transposed and checked for NaN/±Infinity on the way in, then',
+    'one matrix pass per layer and a separate transfer-function pass), with the same bits as the training forward pass.',
     '',
     ...groups(records, ['train', 'score']).flatMap((g) => [throughputTable(g, flops[g.suite]), '']),
     cliTable(records.filter((r) => r.suite === 'cli')),
