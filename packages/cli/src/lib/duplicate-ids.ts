@@ -27,6 +27,8 @@ export interface IdCheckerOptions {
   cap?: number;
   /** The table (tests pass one with a weak hash, to force collisions). @default new IdTable() */
   table?: IdTable;
+  /** Where spilled hashes go (in a folder of their own, removed afterwards). @default the system's temporary folder */
+  tmp?: string;
 }
 
 /** Where the checker reads ids again: the id on each of `lines` of the file. */
@@ -42,6 +44,7 @@ export class IdChecker {
   private table: IdTable;
   private readonly cap: number;
   private spill: Spill | undefined;
+  private readonly tmp: string;
 
   /**
    * @param where the file (and the id column, once known) for messages.
@@ -53,6 +56,7 @@ export class IdChecker {
   ) {
     this.table = options.table ?? new IdTable();
     this.cap = options.cap ?? 2_000_000;
+    this.tmp = options.tmp ?? tmpdir();
   }
 
   /** The ids' hashes, two halves each, as `check` takes them. */
@@ -74,7 +78,7 @@ export class IdChecker {
       const lo = hashes[2 * i + 1]!;
       const line = lines[i]!;
       if (this.spill === undefined && this.table.count >= this.cap) {
-        this.spill = new Spill();
+        this.spill = new Spill(this.tmp);
         this.table.forEach((h, l, at) => this.spill!.add(h, l, at));
         this.table = new IdTable();
       }
@@ -126,10 +130,11 @@ const BUFFERED = 4096;
 
 /** Hash/line entries in temporary partition files. */
 class Spill {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'cvnet-ids-'));
+  private readonly dir: string;
   private readonly root: Partitions;
 
-  constructor() {
+  constructor(tmp: string) {
+    this.dir = mkdtempSync(join(tmp, 'cvnet-ids-'));
     this.root = new Partitions(this.dir, 'p', 0);
   }
 

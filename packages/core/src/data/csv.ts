@@ -117,18 +117,25 @@ export async function openCsv(path: string): Promise<CsvSource> {
   });
   scanner.width = header.length;
 
+  return sourceOf(path, header, blocks, pending);
+}
+
+/**
+ * A CsvSource over a block reader: `pending` rows (read with the header,
+ * before the scanner knew the width) first, then the rest.
+ */
+function sourceOf(path: string, header: readonly string[], blocks: AsyncGenerator<CsvRecord[], void>, pending: readonly CsvRecord[] = []): CsvSource {
   async function* batches(): AsyncGenerator<readonly CsvRecord[]> {
     try {
       if (pending.length > 0) {
-        // Rows read with the header, before the scanner knew its width.
         const bad = pending.findIndex((r) => r.fields.length !== header.length);
         if (bad >= 0) {
           if (bad > 0) yield pending.slice(0, bad);
           throw raggedRow(path, pending[bad]!.line, pending[bad]!.fields.length, header.length);
         }
         yield pending;
+        pending = []; // not kept alive for the rest of the file
       }
-      pending = [];
       for (let next = await blocks.next(); next.done !== true; next = await blocks.next()) {
         if (next.value.length > 0) yield next.value;
       }
@@ -141,12 +148,15 @@ export async function openCsv(path: string): Promise<CsvSource> {
   async function* records(): AsyncGenerator<CsvRecord> {
     for await (const batch of shared) yield* batch;
   }
-  return { path, header, records: lazily(records), batches: { [Symbol.asyncIterator]: () => shared }, close: () => closeBlocks(blocks) };
-}
-
-/** Ends a block reader (its finally closes the file). */
-async function closeBlocks(blocks: AsyncGenerator<unknown, void>): Promise<void> {
-  await blocks.return(undefined);
+  return {
+    path,
+    header,
+    records: lazily(records),
+    batches: { [Symbol.asyncIterator]: () => shared },
+    close: async () => {
+      await blocks.return(undefined);
+    },
+  };
 }
 
 /** Where a scan starts in the middle of a file: at a line's first byte. */
@@ -165,21 +175,7 @@ export interface CsvPosition {
 export function openCsvAt(path: string, header: readonly string[], at: CsvPosition): CsvSource {
   const scanner = new Scanner(path, at.line);
   scanner.width = header.length;
-  const blocks = readBlocks(path, scanner, at.byte);
-  async function* batches(): AsyncGenerator<readonly CsvRecord[]> {
-    try {
-      for (let next = await blocks.next(); next.done !== true; next = await blocks.next()) {
-        if (next.value.length > 0) yield next.value;
-      }
-    } finally {
-      await blocks.return(undefined);
-    }
-  }
-  const shared = batches();
-  async function* records(): AsyncGenerator<CsvRecord> {
-    for await (const batch of shared) yield* batch;
-  }
-  return { path, header, records: lazily(records), batches: { [Symbol.asyncIterator]: () => shared }, close: () => closeBlocks(blocks) };
+  return sourceOf(path, header, readBlocks(path, scanner, at.byte));
 }
 
 /**
