@@ -5,7 +5,7 @@
  * that started on one model finishes on it and its map.
  */
 import {
-  ModelError, applyMinMax, modelToNetwork, modelV1Schema, parseModel, serializeModel, type Engine, type Model, type ModelMethod,
+  ModelError, applyMinMax, methodOf, modelToNetwork, modelV1Schema, parseModel, serializeModel, type Engine, type Model, type ModelMethod,
 } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
 import { segmentMapFor, segmentsInfo, type SegmentMap, type SegmentsSetting } from './segments.js';
@@ -58,11 +58,7 @@ export async function loadModelState(engine: Engine, json: unknown, source: stri
   let segments: SegmentMap | undefined;
   try {
     model = parseModel(json, source);
-    if (!model.method) throw new ModelError('the model has no customer-value method section (it was trained with plain "cvnet train --target"); train it from a project config');
-    const ids = model.method.system.indicators.map((i) => i.id);
-    if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
-      throw new ModelError(`inputs.names (${model.inputs.names.join(', ')}) do not match the method's indicators (${ids.join(', ')})`);
-    }
+    const ids = methodOf(model, 'the model').system.indicators.map((i) => i.id);
     // A trial forward pass on a mid-scale customer proves the network runs on
     // this engine and answers a number before any client sees the model.
     const mid = applyMinMax(new Float64Array(ids.length).fill(3), model.inputs);

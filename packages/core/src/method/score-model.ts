@@ -34,10 +34,18 @@ export interface ScoredBatch {
   customers: ScoredCustomer[];
 }
 
-/** The model's method section, or a ModelError saying the model can't score customers. */
+/**
+ * The model's method section, or a ModelError saying why the model can't
+ * score customers: it has none, or its network's inputs are not its
+ * indicators in order (every scorer — CLI, HTTP, SQL — relies on that).
+ */
 export function methodOf(model: Model, source = 'model'): ModelMethod {
   if (!model.method) {
     throw new ModelError(`${source} has no customer-value method (it was trained with plain "cvnet train <data.csv> --target"); train it from a project config to classify customers`);
+  }
+  const ids = model.method.system.indicators.map((i) => i.id);
+  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
+    throw new ModelError(`${source}'s inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
   }
   return model.method;
 }
@@ -85,16 +93,10 @@ export interface ScoredColumns {
  * The model's fitted indicator system as it reads data with these columns
  * (raw source columns, or score columns named after the indicators).
  *
- * @throws ModelError when the model has no method section or its inputs are
- *   not its indicators; DataError when an indicator finds neither column.
+ * @throws ModelError as methodOf; DataError when an indicator finds neither column.
  */
 export function scoringSystem(model: Model, columns: ReadonlySet<string>): FittedIndicatorSystem {
-  const method = methodOf(model);
-  const ids = method.system.indicators.map((i) => i.id);
-  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
-    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
-  }
-  return systemForColumns(method.system, columns);
+  return systemForColumns(methodOf(model).system, columns);
 }
 
 /**

@@ -6,7 +6,8 @@ import { referenceEngine } from '../network/reference.js';
 import { generateSurvey } from '../synthetic/survey.js';
 import { loadEngine } from '../wasm/node.js';
 import { classOf } from './classify.js';
-import { scoreWithModel } from './score-model.js';
+import { modelToSql } from '../sql/generate.js';
+import { methodOf, scoreWithModel } from './score-model.js';
 import { trainCustomerValue, trainCustomerValueAsync } from './train-model.js';
 
 const rows = generateSurvey({ customers: 548, seed: 1 }) as unknown as Record<string, string | number>[];
@@ -73,6 +74,16 @@ describe('trainCustomerValue + scoreWithModel', async () => {
   it('refuses a plain network without a method section', () => {
     const { method: _method, ...plain } = run.model;
     expect(() => scoreWithModel(engine, plain, rows)).toThrow(ModelError);
+  });
+
+  it('refuses, for every scorer, a model whose inputs are not its indicators in order', () => {
+    const names = [...run.model.inputs.names];
+    [names[0], names[1]] = [names[1]!, names[0]!];
+    const swapped = { ...run.model, inputs: { ...run.model.inputs, names } };
+    const message = /model's inputs \(visits, profile, .*\) do not match its indicators \(profile, visits, /;
+    expect(() => methodOf(swapped)).toThrow(message);
+    expect(() => scoreWithModel(engine, swapped, rows)).toThrow(message);
+    expect(() => modelToSql(swapped, { dialect: 'duckdb' })).toThrow(message);
   });
 });
 

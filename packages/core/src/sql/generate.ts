@@ -241,9 +241,6 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
   const method = methodOf(model);
   const indicators = method.system.indicators;
   const ids = indicators.map((i) => i.id);
-  if (ids.join('\u0000') !== model.inputs.names.join('\u0000')) {
-    throw new ModelError(`model inputs (${model.inputs.names.join(', ')}) do not match its indicators (${ids.join(', ')})`);
-  }
   const idColumn = options.idColumn ?? method.system.idColumn;
   const clash = [idColumn, ...ids].find((name, i, all) => OUTPUT_NAMES.some((o) => o.toLowerCase() === name.toLowerCase()) || all.findIndex((x) => x.toLowerCase() === name.toLowerCase()) !== i);
   if (clash !== undefined) {
