@@ -16,6 +16,7 @@ import { referenceEngine } from '../network/reference.js';
 import type { Dataset, Engine, NetworkShape, Precision } from '../network/types.js';
 import { createEngine } from './engine.js';
 import { loadModule } from './node.js';
+import { maxRel, maxAbs } from '../network/test-helpers.js';
 
 let simd: Engine;
 let scalar: Engine;
@@ -33,19 +34,6 @@ function randomData(seed: number, shape: NetworkShape, samples: number): Dataset
     inputs: new Float64Array(samples * shape.inputs).map(() => rng.uniform(-2, 2)),
     targets: new Float64Array(samples * outputs).map(() => rng.next()),
   };
-}
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / Math.max(Math.abs(b[k]!), 1e-300));
-  return worst;
-}
-
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
-  return worst;
 }
 
 const shapes: NetworkShape[] = [

@@ -15,6 +15,7 @@ import { referenceEngine } from '../network/reference.js';
 import type { Engine, Network, NetworkShape, Precision } from '../network/types.js';
 import { createEngine } from './engine.js';
 import { loadModule } from './node.js';
+import { maxRel, maxAbs } from '../network/test-helpers.js';
 
 let simd: Engine;
 let scalar: Engine;
@@ -41,20 +42,6 @@ function randomNet(seed: number, shape: NetworkShape): Network {
 function randomInputs(seed: number, shape: NetworkShape, samples: number): Float64Array {
   const rng = createPrng(seed);
   return new Float64Array(samples * shape.inputs).map(() => rng.uniform(-3, 3));
-}
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / Math.max(Math.abs(b[k]!), 1e-300));
-  return worst;
-}
-
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
-  return worst;
 }
 
 describe.each(shapes)('scoring %o', (shape) => {

@@ -11,6 +11,7 @@ import { createPrng } from '../network/prng.js';
 import type { Dataset, NetworkShape, TrainingResult } from '../network/types.js';
 import { loadEngine } from './node.js';
 import { trainThreaded } from './threads.js';
+import { maxRel } from '../network/test-helpers.js';
 
 const shape: NetworkShape = { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] };
 
@@ -24,12 +25,6 @@ function randomData(seed: number, samples: number): Dataset {
 }
 
 const bits = (r: TrainingResult): Buffer => Buffer.from(r.network.params.buffer);
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / Math.max(Math.abs(b[k]!), 1e-300));
-  return worst;
-}
 
 describe('trainThreaded', () => {
   const net = createNetwork(shape, { seed: 3 });
