@@ -15,7 +15,7 @@ import {
   defaultConfig, generateSurvey, loadEngine, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
   type Engine, type Model,
 } from '@cvnet/core';
-import { openCsv } from '@cvnet/core/data';
+import { dataStart, openCsv } from '@cvnet/core/data';
 import { CsvBytes } from '../../packages/cli/src/lib/csv-bytes.js';
 import { classifyFile } from '../../packages/cli/src/lib/classify-file.js';
 import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js';
@@ -71,9 +71,11 @@ async function same(text: string | Buffer, model: Model, format: OutputFormat = 
 }
 
 describe('classifyFile equals the general path', () => {
-  it('on a plain file, as CSV and JSON lines, with explanations', async () => {
+  it('on a plain file, as CSV and JSON lines, with explanations, and on its own output', async () => {
     const out = await same(plain, survey);
     expect('text' in out && out.text.split('\n')).toHaveLength(rows.length + 2);
+    // classify's output quotes its strategies: read in bulk too, and it classifies to itself.
+    expect(await same('text' in out ? out.text : '', survey)).toEqual(out);
     await same(plain, survey, 'jsonl');
     await same(plain, survey, 'csv', { explain: true });
   });
@@ -109,8 +111,11 @@ describe('classifyFile equals the general path', () => {
     await same(lines.join('\n'), survey);
   });
 
-  it('on quoted fields (the general path takes over for the rest), also one spanning lines', async () => {
+  it('on quoted fields: every field quoted, a quote inside a plain field, one spanning lines (the general path reads on from there)', async () => {
+    await same(plain.replace(/[^,\n]+/g, (field) => `"${field}"`), survey);
     const lines = plain.split('\n');
+    const stray = await same(lines.map((l, i) => (i === 77 ? l.replace(/^S/, 'S"') : l)).join('\n'), survey);
+    expect(stray).toEqual({ error: expect.stringMatching(/line 78.*malformed CSV/) });
     lines[150] = lines[150]!.replace(/^([^,]+)/, '"$1"');
     await same(lines.join('\n'), survey);
     lines[200] = lines[200]!.replace(/^([^,]+)/, '"$1\nx"');
@@ -153,7 +158,7 @@ describe('the bulk reader takes plain lines', () => {
     expect(fast.matrix.ids).toEqual(slow.ids);
     expect([...fast.matrix.values]).toEqual([...slow.values]);
     expect([...fast.lines]).toEqual(rows.map((_, i) => i + 2));
-    for (const odd of [' 4', '4 ', '+', '.', '1e0', '', '"4"', '4\r5', '1234567890123456']) {
+    for (const odd of [' 4', '4 ', '+', '.', '1e0', '', '4\r5', '1234567890123456', '"4"""', '" 4"', '4"', '"4"x', '"4\n"']) {
       expect(scoreLines(plan, Buffer.from(body.toString().replace(/,(\d),/, `,${odd},`)), 2), odd).toBeUndefined();
     }
     expect(scoreLines(plan, Buffer.from(`${body}\n`), 2)).toBeUndefined(); // a blank line
@@ -162,6 +167,23 @@ describe('the bulk reader takes plain lines', () => {
     const expected = [...fast.matrix.values];
     expected[0] = 2; // the first row's first indicator
     expect([...decimals.matrix.values]).toEqual(expected);
+    // Every field quoted, as many CRM exports write them; a quoted text in a column it skips may hold quotes and commas.
+    const quoted = body.toString().replace(/[^,\n]+/g, (field) => `"${field}"`);
+    expect([...scoreLines(plan, Buffer.from(quoted), 2)!.matrix.values]).toEqual([...fast.matrix.values]);
+    const plan2 = linePlan(survey, [...header, 'note'])!;
+    const noted = body.toString().replace(/\n/g, ',"a ""b"", c"\n');
+    expect([...scoreLines(plan2, Buffer.from(noted), 2)!.matrix.values]).toEqual([...fast.matrix.values]);
+  });
+
+  it('starts after the header, quoted or not, unless the header goes on past its line', async () => {
+    const at = async (text: string) => {
+      const path = join(dir, `h${files++}.csv`);
+      writeFileSync(path, text);
+      return dataStart(path);
+    };
+    expect(await at('a,b\n1,2\n')).toEqual({ byte: 4, line: 1 });
+    expect(await at('\ufeff\r\n"a","b"\r\n1,2\n')).toEqual({ byte: 14, line: 2 });
+    expect(await at('"a\nx",b\n1,2\n')).toBeUndefined();
   });
 
   it('CsvBytes writes what formatColumns writes, also for ids that need quotes and non-ASCII strategies', () => {

@@ -52,13 +52,14 @@ export class BlockClassifier {
   }
 
   /**
-   * Classifies whole lines (`bytes` has no quote character: a quoted field
-   * may span blocks, so the caller reads those with openCsv).
+   * Classifies whole lines, or returns undefined when the last record goes
+   * on past them (a quoted line break at the block's end: the caller reads on
+   * with openCsvAt from `at`).
    *
-   * @param at where `bytes` starts in the file.
+   * @param at where `bytes` starts in the file, with no record open there.
    * @throws DataError naming file, line and column.
    */
-  classify(bytes: Buffer, at: CsvPosition): ClassifiedBlock {
+  classify(bytes: Buffer, at: CsvPosition): ClassifiedBlock | undefined {
     const { path, header, format } = this.setup;
     const fast = scoreLines(this.plan, bytes, at.line + 1);
     let batch: ScoredColumns;
@@ -66,6 +67,7 @@ export class BlockClassifier {
     let hashes: Int32Array<ArrayBuffer>;
     if (fast === undefined) {
       const records = recordsOfLines(path, header.length, bytes, at);
+      if (records === undefined) return undefined;
       batch = scoreRecords(this.engine, this.model, this.setup, records);
       lines = Float64Array.from(records, (r) => r.line);
       hashes = new Int32Array(2 * batch.ids.length);

@@ -1,11 +1,11 @@
 /**
  * `cvnet classify` on a file: its output as chunks, in file order.
  *
- * Plain lines are read in blocks of whole lines and classified by
- * BlockClassifier straight from their bytes; from the first block with a
- * quote on (a quoted field may span blocks), and throughout for a file
- * whose header the line reader does not take, the file is read record by
- * record with openCsv. Outputs and errors are the same on every path
+ * The file is read in blocks of whole lines and classified by
+ * BlockClassifier, mostly straight from the bytes; from a block whose last
+ * record goes on past it (a quoted line break at its end) on, and
+ * throughout for a file whose header the line reader does not take, the
+ * file is read record by record with openCsv. Outputs and errors are the same on every path
  * (tested).
  *
  * One thread: worker threads were tried (one BlockClassifier per thread,
@@ -32,8 +32,6 @@ export interface ClassifyFileOptions {
   /** Ids the duplicate check holds in memory before it spills to disk (tests use a small one). @default IdChecker's */
   readonly idCap?: number;
 }
-
-const QUOTE = 34;
 
 function lineFeeds(bytes: Uint8Array): number {
   let count = 0;
@@ -68,13 +66,13 @@ export async function* classifyFile(engine: Engine, model: Model, path: string, 
     let handOver: CsvPosition | undefined;
     let line = start.line;
     for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
-      if (bytes.includes(QUOTE)) {
-        handOver = { byte, line };
-        break;
-      }
       // The id table sized once from the first block's line length, not regrown as it fills.
       if (byte === start.byte) ids.expect(Math.ceil((dataBytes * lineFeeds(bytes)) / bytes.length));
       const block = classifier.classify(bytes, { byte, line });
+      if (block === undefined) {
+        handOver = { byte, line };
+        break;
+      }
       await ids.check(block.hashes, block.lines);
       if (header !== undefined) yield header;
       header = undefined;

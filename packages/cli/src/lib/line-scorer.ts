@@ -5,14 +5,15 @@
  * the digits where they lie costs a fraction of that.
  *
  * It only takes what it reads exactly as the general path does (openCsv,
- * then scoreCustomers): lines of unquoted fields; ids, dates and categories
- * of printable ASCII without spaces (nothing to trim, decode or quote),
- * read with the core's own functions; numbers in short decimal notation (at
- * most 15 digits, no exponent, so m / 10^k is the double Number() reads).
- * Anything else in a block — an empty or odd value, a ragged or blank line,
- * a stray CR, a value a rule refuses — and it hands the whole block back
- * (undefined), for the general path to score or to report with its own
- * error. So both paths give the same scores for every line, which the tests
+ * then scoreCustomers): fields plain or quoted within their line (CRM
+ * exports often quote every field); ids, dates and categories of printable
+ * ASCII without spaces (nothing to trim or decode), read with the core's own
+ * functions; numbers in short decimal notation (at most 15 digits, no
+ * exponent, so m / 10^k is the double Number() reads). Anything else in a
+ * block — an empty or odd value, a quote inside a value, a quoted line
+ * break, a ragged or blank line, a stray CR, a value a rule refuses — and it
+ * hands the whole block back (undefined), for the general path to score or
+ * to report with its own error. So both paths give the same scores for every line, which the tests
  * check on files mixing both.
  */
 import { applyCuts, categoricalScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
@@ -46,6 +47,7 @@ export interface ScoredLines {
   readonly hashes: Int32Array<ArrayBuffer>;
 }
 
+const QUOTE = 34;
 const SKIP = -1;
 const ID = -2;
 /** Text slot t is field kind TEXT - t. */
@@ -95,6 +97,33 @@ export function linePlan(model: Model, header: readonly string[]): LinePlan | un
 /** 10^k for k ≤ 15: exact doubles. */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
+/**
+ * `bytes[from..to)` as a short decimal ([+-] digits [. digits], at most 15
+ * digits, no exponent: m / 10^k is then the double Number() reads), or
+ * undefined for anything else, an empty field included.
+ */
+function shortDecimal(bytes: Uint8Array, from: number, to: number): number | undefined {
+  let i = from;
+  const negative = bytes[i] === 45;
+  if (negative || bytes[i] === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; i < to; i++) {
+    const c = bytes[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (scale >= 0) scale++;
+    } else if (c === 46 && scale < 0) {
+      scale = 0;
+    } else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const value = scale > 0 ? m / POW10[scale]! : m;
+  return negative ? -value : value;
+}
+
 /** The value's score, or undefined for what the general path must judge (a likert value out of 1–5). */
 function ruleScore(indicator: FittedIndicator, v: number): number | undefined {
   const { rule } = indicator;
@@ -127,41 +156,46 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
     let idEnd = -1;
     let q = p;
     for (;;) {
-      const start = q;
       const kind = field < width ? fields[field]! : SKIP;
-      if (kind >= 0) {
-        // A short decimal: [+-] digits [. digits], at most 15 digits.
-        let c = bytes[q];
-        const negative = c === 45;
-        if (negative || c === 43) c = bytes[++q];
-        let m = 0;
-        let digits = 0;
-        let scale = -1;
-        for (;; c = bytes[++q]) {
-          if (c !== undefined && c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            digits++;
-            if (scale >= 0) scale++;
-          } else if (c === 46 && scale < 0) {
-            scale = 0;
+      // The field's content: [from, to).
+      let from = q;
+      let to: number;
+      if (bytes[q] === QUOTE) {
+        // Quoted, on this line ("" is a quote inside; a line break inside is the general reader's).
+        from = ++q;
+        let inner = false;
+        for (;;) {
+          const c = bytes[q];
+          if (c === undefined || c === 10) return undefined;
+          if (c !== QUOTE) q++;
+          else if (bytes[q + 1] === QUOTE) {
+            inner = true;
+            q += 2;
           } else break;
         }
-        if (digits === 0 || digits > 15) return undefined;
-        const value = scale > 0 ? m / POW10[scale]! : m;
-        numbers[kind] = negative ? -value : value;
-      } else if (kind !== SKIP) {
-        // An id or a text: printable ASCII, no space, so nothing for trim, UTF-8 or quoting to change.
-        for (let c = bytes[q]; c !== undefined && c > 32 && c < 127 && c !== 44; c = bytes[++q]);
-        if (q === start) return undefined;
-        if (kind === ID) {
-          idStart = start;
-          idEnd = q;
-        } else {
-          textStart[TEXT - kind] = start;
-          textEnd[TEXT - kind] = q;
-        }
+        to = q++;
+        if (inner && kind !== SKIP) return undefined;
       } else {
-        for (let c = bytes[q]; c !== undefined && c !== 44 && c !== 10 && c !== 13; c = bytes[++q]);
+        for (let c = bytes[q]; c !== undefined && c !== 44 && c !== 10 && c !== 13; c = bytes[++q]) {
+          if (c === QUOTE) return undefined; // a quote inside a plain field: csv-parse judges it
+        }
+        to = q;
+      }
+      if (kind >= 0) {
+        const value = shortDecimal(bytes, from, to);
+        if (value === undefined) return undefined;
+        numbers[kind] = value;
+      } else if (kind !== SKIP) {
+        // An id or a text: printable ASCII, no space, so nothing for trim or UTF-8 to change.
+        if (from === to) return undefined;
+        for (let i = from; i < to; i++) if (bytes[i]! < 33 || bytes[i]! > 126) return undefined;
+        if (kind === ID) {
+          idStart = from;
+          idEnd = to;
+        } else {
+          textStart[TEXT - kind] = from;
+          textEnd[TEXT - kind] = to;
+        }
       }
       field++;
       const c = bytes[q];

@@ -5,7 +5,7 @@
  * stays the one definition of the grammar, line numbers and errors.
  */
 import { open } from 'node:fs/promises';
-import type { CsvPosition } from './csv.js';
+import { recordsOfLines, type CsvPosition } from './csv.js';
 
 /**
  * Bytes per read: per-block work (a Wasm call, a write) is spread over
@@ -62,10 +62,10 @@ export async function* lineBlocks(path: string, start: number, size = LINE_BLOCK
 }
 
 /**
- * Where the data starts when the header is a plain line: after a UTF-8 BOM,
+ * Where the data starts when the header is one line: after a UTF-8 BOM,
  * blank lines and the first non-blank line (openCsv's header). Undefined
- * when the header has a quote (it may span lines) or is longer than `size`;
- * the caller then reads with openCsv throughout.
+ * when the header goes on past its line (a quoted line break) or is longer
+ * than `size`; the caller then reads with openCsv throughout.
  */
 export async function dataStart(path: string, size = LINE_BLOCK): Promise<CsvPosition | undefined> {
   const file = await open(path, 'r');
@@ -80,7 +80,9 @@ export async function dataStart(path: string, size = LINE_BLOCK): Promise<CsvPos
       from = lf + 1;
       const blank = text.length === 0 || (text.length === 1 && text[0] === 13);
       if (blank) continue;
-      return text.includes(34) ? undefined : { byte: from, line };
+      // A quoted header: one line only if no quoted field is open at its end.
+      if (text.includes(34) && recordsOfLines(path, 0, bytes.subarray(0, from), { byte: 0, line: 0 }) === undefined) return undefined;
+      return { byte: from, line };
     }
   } finally {
     await file.close();

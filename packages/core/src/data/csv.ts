@@ -179,18 +179,20 @@ export function openCsvAt(path: string, header: readonly string[], at: CsvPositi
 }
 
 /**
- * The records of whole lines of a CSV file (`bytes` holds only complete
- * records: the caller checked it has no quote, or no record spans its end),
- * as openCsv reads them, for a reader that takes lines in bulk and hands a
- * block back when it cannot. Throws openCsv's errors.
+ * The records of whole lines of a CSV file, as openCsv reads them, for a
+ * reader that takes lines in bulk and hands a block back when it cannot;
+ * undefined when the last record is still open at the end of `bytes` (a
+ * quoted field going on past it: the caller reads on with openCsvAt).
+ * Throws openCsv's errors.
  *
- * @param at the file position of `bytes[0]` (only its line is used).
+ * @param at the file position of `bytes[0]`, where no record is open (only its line is used).
  */
-export function recordsOfLines(path: string, width: number, bytes: Buffer, at: CsvPosition): CsvRecord[] {
+export function recordsOfLines(path: string, width: number, bytes: Buffer, at: CsvPosition): CsvRecord[] | undefined {
   const scanner = new Scanner(path, at.line);
   scanner.width = width;
   const out: CsvRecord[] = [];
   scanner.push(bytes, out);
+  if (scanner.isOpen) return undefined;
   scanner.end(out);
   return out;
 }
@@ -257,6 +259,11 @@ class Scanner {
   private rest: Buffer = Buffer.alloc(0);
   /** A quoted record still open at a line break: its text so far and first line. */
   private open: { text: string; from: number } | undefined;
+
+  /** Whether a quoted field is open at the last line break seen. */
+  get isOpen(): boolean {
+    return this.open !== undefined;
+  }
 
   /** @param linesBefore lines before the first byte it is given (a scan starting mid-file). */
   constructor(private readonly path: string, linesBefore = 0) {
