@@ -157,12 +157,9 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
     let q = p;
     for (;;) {
       const kind = field < width ? fields[field]! : SKIP;
-      // The field's content: [from, to).
-      let from = q;
-      let to: number;
       if (bytes[q] === QUOTE) {
         // Quoted, on this line ("" is a quote inside; a line break inside is the general reader's).
-        from = ++q;
+        const from = ++q;
         let inner = false;
         for (;;) {
           const c = bytes[q];
@@ -173,28 +170,60 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
             q += 2;
           } else break;
         }
-        to = q++;
-        if (inner && kind !== SKIP) return undefined;
+        const to = q++;
+        if (kind !== SKIP) {
+          if (inner || from === to) return undefined;
+          if (kind >= 0) {
+            const value = shortDecimal(bytes, from, to);
+            if (value === undefined) return undefined;
+            numbers[kind] = value;
+          } else {
+            for (let i = from; i < to; i++) if (bytes[i]! < 33 || bytes[i]! > 126) return undefined;
+            if (kind === ID) {
+              idStart = from;
+              idEnd = to;
+            } else {
+              textStart[TEXT - kind] = from;
+              textEnd[TEXT - kind] = to;
+            }
+          }
+        }
+      } else if (kind >= 0) {
+        // A plain number, the common case, parsed in one pass as shortDecimal
+        // does (whatever follows it must end the field: checked below).
+        let c = bytes[q];
+        const negative = c === 45;
+        if (negative || c === 43) c = bytes[++q];
+        let m = 0;
+        let digits = 0;
+        let scale = -1;
+        for (;; c = bytes[++q]) {
+          if (c !== undefined && c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (scale >= 0) scale++;
+          } else if (c === 46 && scale < 0) {
+            scale = 0;
+          } else break;
+        }
+        if (digits === 0 || digits > 15) return undefined;
+        const value = scale > 0 ? m / POW10[scale]! : m;
+        numbers[kind] = negative ? -value : value;
+      } else if (kind !== SKIP) {
+        // An id or a text: printable ASCII, no space, so nothing for trim or UTF-8 to change.
+        const from = q;
+        for (let c = bytes[q]; c !== undefined && c > 32 && c < 127 && c !== 44 && c !== QUOTE; c = bytes[++q]);
+        if (q === from) return undefined;
+        if (kind === ID) {
+          idStart = from;
+          idEnd = q;
+        } else {
+          textStart[TEXT - kind] = from;
+          textEnd[TEXT - kind] = q;
+        }
       } else {
         for (let c = bytes[q]; c !== undefined && c !== 44 && c !== 10 && c !== 13; c = bytes[++q]) {
           if (c === QUOTE) return undefined; // a quote inside a plain field: csv-parse judges it
-        }
-        to = q;
-      }
-      if (kind >= 0) {
-        const value = shortDecimal(bytes, from, to);
-        if (value === undefined) return undefined;
-        numbers[kind] = value;
-      } else if (kind !== SKIP) {
-        // An id or a text: printable ASCII, no space, so nothing for trim or UTF-8 to change.
-        if (from === to) return undefined;
-        for (let i = from; i < to; i++) if (bytes[i]! < 33 || bytes[i]! > 126) return undefined;
-        if (kind === ID) {
-          idStart = from;
-          idEnd = to;
-        } else {
-          textStart[TEXT - kind] = from;
-          textEnd[TEXT - kind] = to;
         }
       }
       field++;
