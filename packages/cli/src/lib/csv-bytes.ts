@@ -13,6 +13,19 @@ const encoder = new TextEncoder();
 const COMMA = 44;
 const NEWLINE = 10;
 
+/**
+ * Writes `value` at `at` (room checked by the caller): ASCII byte by byte,
+ * anything else as UTF-8. Returns the position after it.
+ */
+function text(out: Uint8Array, at: number, value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 127) return at - i + encoder.encodeInto(value, out.subarray(at - i)).written;
+    out[at++] = c;
+  }
+  return at;
+}
+
 export class CsvBytes {
   /** Encoded csvField(strategy) per strategy text. */
   private readonly fields = new Map<string, Uint8Array>();
@@ -36,22 +49,6 @@ export class CsvBytes {
     const n = s.indicators.length;
     let out = this.scratch;
     let at = 0;
-    /** Appends a text that is ASCII (numbers, most ids) or, failing that, its UTF-8. */
-    const text = (value: string): void => {
-      for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
-        if (c > 127) {
-          at -= i;
-          bytes(encoder.encode(value));
-          return;
-        }
-        out[at++] = c;
-      }
-    };
-    const bytes = (value: Uint8Array): void => {
-      out.set(value, at);
-      at += value.length;
-    };
     for (let r = 0; r < s.ids.length; r++) {
       const id = csvField(this.ids(s.ids[r]!));
       const strategy = this.strategy(s.strategies[r]!);
@@ -63,24 +60,25 @@ export class CsvBytes {
         out = grown;
         this.scratch = grown;
       }
-      text(id);
+      at = text(out, at, id);
       out[at++] = COMMA;
-      text(this.currentValue(s.C[r]!));
+      at = text(out, at, this.currentValue(s.C[r]!));
       out[at++] = COMMA;
       // Band and class are a digit and a letter, never quoted.
-      text(`${s.bands[r]!}`);
+      out[at++] = 48 + s.bands[r]!;
       out[at++] = COMMA;
-      text(`${s.K[r]!}`);
+      at = text(out, at, `${s.K[r]!}`);
       out[at++] = COMMA;
-      text(s.classes[r]!);
+      out[at++] = s.classes[r]!.charCodeAt(0);
       out[at++] = COMMA;
-      bytes(strategy);
+      out.set(strategy, at);
+      at += strategy.length;
       for (let j = r * n, end = j + n; j < end; j++) {
         out[at++] = COMMA;
         const v = s.scores[j]!;
         // Scores are integers 1–5: one digit, the same as `${v}`.
         if (v >= 1 && v <= 5 && Number.isInteger(v)) out[at++] = 48 + v;
-        else text(`${v}`);
+        else at = text(out, at, `${v}`);
       }
       out[at++] = NEWLINE;
     }
