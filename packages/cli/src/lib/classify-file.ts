@@ -5,8 +5,8 @@
  * BlockClassifier, mostly straight from the bytes; from a block whose last
  * record goes on past it (a quoted line break at its end) on, and
  * throughout for a file whose header the line reader does not take, the
- * file is read record by record with openCsv. Outputs and errors are the same on every path
- * (tested).
+ * file is read record by record with openCsv. Outputs and errors are the
+ * same on every path (tested).
  *
  * One thread: worker threads were tried (one BlockClassifier per thread,
  * blocks collected in order) and on 2 cores gave 1.67 s against 1.80 s for
@@ -14,8 +14,7 @@
  * that classify keeps to whatever the file size.
  */
 import { stat } from 'node:fs/promises';
-import type { Engine, Model } from '@cvnet/core';
-import { methodOf } from '@cvnet/core';
+import { methodOf, type Engine, type Model } from '@cvnet/core';
 import { csvLine, dataStart, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition } from '@cvnet/core/data';
 import { BlockClassifier } from './block-classifier.js';
 import { idMapper } from './beyond-input.js';
