@@ -5,8 +5,9 @@
 //   rows/s and peak RSS, against DuckDB merely counting the same file's rows
 //   (`SELECT count(*) FROM read_csv(...)`, its default threads): best of 3
 //   queries in process (the floor for reading the file) and one whole node
-//   process doing it (like-for-like with a cvnet run); in a full run also
-//   classify on five times the rows, for its peak RSS;
+//   process doing it (like-for-like with a cvnet run); and DuckDB reading
+//   the survey and writing a CSV of classify's shape (a floor for the same
+//   I/O); in a full run also classify on five times the rows, for its peak RSS;
 // - start-up: `node -e ""`, `cvnet --version` (Node + oclif) and
 //   `cvnet predict` on 10 rows, interleaved round by round so that load
 //   changes hit all three alike; medians.
@@ -102,6 +103,33 @@ async function duckCount(path, rows) {
 
 // A whole process that counts a file's rows with DuckDB, like-for-like with a
 // cvnet run (Node start, library load, instance start, one query).
+/**
+ * Seconds (best of 3, in process) for DuckDB to read the survey and write a
+ * CSV of classify's shape and size: id, a C and a K with full-precision
+ * digits, band, class, a strategy text of classify's length, then the 14
+ * scores. A like-for-like floor for reading and writing, without the model.
+ */
+async function duckCopy(path, out, strategy) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const q = (text) => `'${text.replace(/'/g, "''")}'`;
+  const sql = `COPY (SELECT id, (recency * 0.3 + frequency * 0.3 + monetary * 0.4) / 1.0000001 AS C, floor(recency) AS band,
+    (profile + visits / 7.0 + "cross" / 13.0) / 3.0000001 AS K, 'C' AS class, ${q(strategy)} AS strategy, * EXCLUDE (id)
+    FROM read_csv(${q(path)})) TO ${q(out)} (HEADER, DELIMITER ',')`;
+  try {
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await connection.run(sql);
+      times.push((performance.now() - t0) / 1000);
+    }
+    return Math.min(...times);
+  } finally {
+    connection.closeSync?.();
+  }
+}
+
 const DUCK_PROCESS = `const [url, path, rows] = process.argv.slice(2);
 const { DuckDBInstance } = await import(url);
 const connection = await (await DuckDBInstance.create(':memory:')).connect();
@@ -177,6 +205,12 @@ export async function cliBench({ quick, rows: given }) {
         record('cvnet-classify', rows, 'f64', run.seconds / duckSurveyProcess, '× DuckDB count process');
         record('duckdb-count-survey', rows, 'n/a', rows / duckSurvey, 'rows/s');
         record('duckdb-count-survey-process', rows, 'n/a', rows / duckSurveyProcess, 'rows/s');
+        const classified = await readFile(join(dir, 'classified.csv'), 'utf8');
+        const strategy = classified.slice(classified.indexOf('\n') + 1).split(',"')[1]?.split('"')[0] ?? 'strategy';
+        const duckWrite = await duckCopy(survey, join(dir, 'duck-copy.csv'), strategy);
+        record('duckdb-copy-survey', rows, 'n/a', rows / duckWrite, 'rows/s');
+        record('cvnet-classify', rows, 'f64', run.seconds / duckWrite, '× DuckDB read + write time');
+        await rm(join(dir, 'duck-copy.csv'));
         if (!quick) {
           // Memory must not grow with the file: five times the rows, past the
           // 2 M ids the duplicate check holds in memory before it spills.
@@ -213,7 +247,7 @@ export async function cliBench({ quick, rows: given }) {
     const ms = Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, median(xs)]));
     for (const [name, value] of Object.entries(ms)) record(name, name.includes('10') ? 10 : 0, 'n/a', value, 'ms start-up');
     record('cvnet-predict-10-rows', 10, 'n/a', ms['cvnet-predict-10-rows'] / ms['cvnet-version'], '× cvnet --version');
-    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included). Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
+    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
   } catch (error) {
     notes.push(`cli suite failed: ${error.message}`);
   } finally {
