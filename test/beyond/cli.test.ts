@@ -45,6 +45,15 @@ describe('cvnet segment', () => {
     column(table, 'class').forEach((c, i) => expect(column(table, 'level')[i]).toBe(expected[c]));
   });
 
+  it('refuses raw customers with a repeated id, naming both rows', () => {
+    const lines = readFileSync(f.raw, 'utf8').replace(/\r\n/g, '\n').trimEnd().split('\n');
+    const id = lines[3]!.split(',')[0]!;
+    writeFileSync(join(f.dir, 'raw-dup.csv'), `${[...lines, lines[3]!].join('\n')}\n`);
+    const r = cvnet(['segment', 'raw-dup.csv', '--model', f.model, '--segments', 'rfm'], f.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`raw-dup.csv: row ${lines.length + 1}, column "id": duplicate customer id "${id}" (first on row 4)`);
+  });
+
   it('scores raw customers with --model, applying the RFM grid to the recency and frequency scores', () => {
     const r = cvnet(['segment', f.raw, '--model', f.model, '--segments', 'rfm'], f.dir);
     expect(r.code).toBe(0);
@@ -100,6 +109,8 @@ describe('cvnet segment', () => {
     writeFileSync(duplicated, `${[...lines, lines[1]!].join('\n')}\n`);
     const id = column(readCsv(f.classified), 'id')[0]!;
     const hidden = createHmac('sha256', KEY).update(id).digest('hex');
+    // segment's check is classify's (bounded memory, both rows named).
+    expect(cvnet(['segment', duplicated], f.dir).stderr).toContain(`duplicated.csv: row ${lines.length + 1}, column "id": duplicate customer id "${id}" (first on row 2)`);
     for (const args of [['segment', duplicated], ['cluster', duplicated], ['migrate', duplicated, f.classified]]) {
       const plain = cvnet(args, f.dir);
       expect(plain.code).toBe(2);

@@ -15,7 +15,9 @@ import { DataError, atomicWriteStream, locate, openCsv, parseNumber, readModelFi
 import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
+import { IdChecker } from '../lib/duplicate-ids.js';
 import { inFile, toRow } from '../lib/method-input.js';
+import { idChecker } from '../lib/method-output.js';
 import { writeToStdout } from '../lib/stdout.js';
 
 /** Rows per scoring call for raw input (amortises the Wasm call, keeps memory flat). */
@@ -102,37 +104,57 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (i
   if (segAt < 0) outHeader.push('segment');
   if (levelAt < 0) outHeader.push('level');
   yield stringify([outHeader]);
-  const seen = new Map<string, number>();
+  const seen = new IdChecker({ path, idColumn: () => 'id' }, (lines) => idsOnLines(path, lines));
   let batch: string[][] = [];
-  for await (const r of source.records) {
-    const id = r.fields[at('id')]!.trim();
-    if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
-    const first = seen.get(id);
-    if (first !== undefined) throw new DataError(`${locate(path, r.line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: r.line, column: 'id' });
-    seen.set(id, r.line);
-    const num = (name: string): number => parseNumber(r.fields[at(name)]!, path, r.line, name);
-    const subject: SegmentSubject = {
-      scores: Object.fromEntries(map.indicators.map((i) => [i, num(i)])),
-      K: num('K'),
-      class: parseClass(r.fields[at('class')]!, path, r.line),
-      ...(map.needs.C ? { C: num('C') } : {}),
-      ...(map.needs.band ? { band: num('band') } : {}),
-      fields: toRow(header, r.fields),
-    };
-    const { segment, level } = map.assign(subject, locate(path, r.line));
-    const out = [...r.fields];
-    out[at('id')] = ids(id);
-    if (segAt >= 0) out[segAt] = segment.id;
-    else out.push(segment.id);
-    if (levelAt >= 0) out[levelAt] = level.id;
-    else out.push(level.id);
-    batch.push(out);
-    if (batch.length === CHUNK) {
-      yield stringify(batch);
-      batch = [];
+  try {
+    for await (const r of source.records) {
+      const id = r.fields[at('id')]!.trim();
+      if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+      await seen.check(seen.hashes([id]), [r.line]);
+      const num = (name: string): number => parseNumber(r.fields[at(name)]!, path, r.line, name);
+      const subject: SegmentSubject = {
+        scores: Object.fromEntries(map.indicators.map((i) => [i, num(i)])),
+        K: num('K'),
+        class: parseClass(r.fields[at('class')]!, path, r.line),
+        ...(map.needs.C ? { C: num('C') } : {}),
+        ...(map.needs.band ? { band: num('band') } : {}),
+        fields: toRow(header, r.fields),
+      };
+      const { segment, level } = map.assign(subject, locate(path, r.line));
+      const out = [...r.fields];
+      out[at('id')] = ids(id);
+      if (segAt >= 0) out[segAt] = segment.id;
+      else out.push(segment.id);
+      if (levelAt >= 0) out[levelAt] = level.id;
+      else out.push(level.id);
+      batch.push(out);
+      if (batch.length === CHUNK) {
+        yield stringify(batch);
+        batch = [];
+      }
     }
+    await seen.finish();
+  } finally {
+    seen.dispose();
   }
   if (batch.length) yield stringify(batch);
+}
+
+/** The trimmed "id" on `lines` of a classified file, read again from the start (see IdChecker). */
+async function idsOnLines(path: string, lines: readonly number[]): Promise<Map<number, string>> {
+  const wanted = new Set(lines);
+  const found = new Map<number, string>();
+  const again = await openCsv(path);
+  const at = again.header.indexOf('id');
+  try {
+    for await (const r of again.records) {
+      if (wanted.has(r.line)) found.set(r.line, r.fields[at]!.trim());
+      if (found.size === wanted.size) break;
+    }
+  } finally {
+    await again.close();
+  }
+  return found;
 }
 
 /** Raw rows scored with the model, written in the classify layout plus segment and level. */
@@ -143,25 +165,28 @@ async function* segmentRaw(source: CsvSource, map: SegmentEngine, model: Model, 
   if (missingFields.length) throw new DataError(`${path}: the segment map "${map.config.name}" reads column(s) ${missingFields.map((f) => `"${f}"`).join(', ')}, which the file lacks`, { column: missingFields[0] });
   const indicators = model.inputs.names;
   yield stringify([[...CLASSIFIED_COLUMNS, ...indicators, 'segment', 'level']]);
-  const seen = new Map<string, number>();
+  const seen = idChecker(engine, model, source);
   let chunk: CsvRecord[] = [];
-  const flush = (): string => {
+  const flush = async (): Promise<string> => {
     const rows = chunk.map((r) => toRow(header, r.fields));
     const lines = chunk.map((r) => r.line);
     const batch = inFile(path, DataError, () => scoreWithModel(engine, model, rows, { lines }));
+    await seen.check(seen.hashes(batch.customers.map((c) => c.id)), lines);
     const out = batch.customers.map((c, i) => {
-      const first = seen.get(c.id);
-      if (first !== undefined) throw new DataError(`${path}: row ${lines[i]}: duplicate customer id ${JSON.stringify(c.id)} (first on row ${first})`, { row: lines[i] });
-      seen.set(c.id, lines[i]!);
       const { segment, level } = map.assign(subjectOf(c, indicators, rows[i]), locate(path, lines[i]));
       return [ids(c.id), c.C, c.band, c.K, c.class, c.strategy, ...c.scores, segment.id, level.id];
     });
     chunk = [];
     return stringify(out);
   };
-  for await (const r of source.records) {
-    chunk.push(r);
-    if (chunk.length === CHUNK) yield flush();
+  try {
+    for await (const r of source.records) {
+      chunk.push(r);
+      if (chunk.length === CHUNK) yield await flush();
+    }
+    if (chunk.length) yield await flush();
+    await seen.finish();
+  } finally {
+    seen.dispose();
   }
-  if (chunk.length) yield flush();
 }
