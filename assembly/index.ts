@@ -20,14 +20,14 @@ export function free(ptr: usize): void {
 
 /**
  * Batched prediction: outputs (n×O, sample-major) for inputs (n×R,
- * sample-major). shape/params as for train(). Returns −1, or the index in
- * inputs of the first non-finite value (outputs then incomplete).
+ * sample-major). shape/params as for train(). Returns 1, or 0 when an input
+ * is not finite (outputs then incomplete).
  */
 export function forward(shape: usize, params: usize, inputs: usize, n: i32, outputs: usize, mode: i32): i32 {
   useNetwork(shape);
-  const bad = score(params, inputs, n, outputs, mode);
+  const finite = score(params, inputs, n, outputs, mode);
   releaseNetwork();
-  return bad;
+  return finite ? 1 : 0;
 }
 
 /**

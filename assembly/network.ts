@@ -85,7 +85,7 @@ export function outputCount(): i32 { return numOutputs; }
   ns: i32 = 0; // padded row length
   mode: i32 = 0;
   x: usize = 0; // inputs, R × ns
-  t: usize = 0; // targets, O × ns (0: none)
+  t: usize = 0; // targets, O × ns
   acts: usize = 0; // every layer's outputs, totalRows × ns
 }
 
@@ -117,31 +117,36 @@ function transposeInto<T>(src: usize, n: i32, width: i32, ns: i32, dst: usize): 
   }
 }
 
-/** A batch of n samples (targets may be 0 for prediction only). */
+/** A batch of n samples with their targets (scoring streams through score() instead). */
 export function batchOpen(inputs: usize, targets: usize, n: i32, mode: i32): Batch {
   const b = changetype<Batch>(heap.alloc(offsetof<Batch>()));
   b.n = n;
   b.ns = (n + PAD - 1) & ~(PAD - 1);
   b.mode = mode;
   b.x = featureMajor(inputs, n, numInputs, b.ns, mode);
-  b.t = targets != 0 ? featureMajor(targets, n, numOutputs, b.ns, mode) : 0;
+  b.t = featureMajor(targets, n, numOutputs, b.ns, mode);
   b.acts = heap.alloc(<usize>totalRows * <usize>b.ns * elemBytes(mode));
   return b;
 }
 
 export function batchClose(b: Batch): void {
   heap.free(b.x);
-  if (b.t != 0) heap.free(b.t);
+  heap.free(b.t);
   heap.free(b.acts);
   heap.free(changetype<usize>(b));
 }
 
 /** The output layer's row block (O × ns) inside the batch's activations. */
 function outputRows(b: Batch): usize {
-  return b.acts + <usize>(planAt(numLayers - 1, 4) * b.ns) * elemBytes(b.mode);
+  return outputRowsOf(b.acts, b.ns, elemBytes(b.mode));
 }
 
-/** Forward pass at params (f64); returns Σ(t − y)² over the batch's real samples (0 without targets). */
+/** The output layer's rows inside activations whose rows are `stride` samples of `B` bytes. */
+function outputRowsOf(acts: usize, stride: i32, B: usize): usize {
+  return acts + <usize>(planAt(numLayers - 1, 4) * stride) * B;
+}
+
+/** Forward pass at params (f64); returns Σ(t − y)² over the batch's real samples. */
 export function batchForward(b: Batch, params: usize): f64 {
   if (b.mode == MODE_F32) return forwardAll<v128, f32>(b, toF32(params));
   if (b.mode == MODE_F64_SCALAR) return forwardAll<f64, f64>(b, params);
@@ -174,27 +179,35 @@ function forwardAll<V, T>(b: Batch, w: usize): f64 {
   let sse = 0.0;
   for (let q0 = 0; q0 < ns; q0 += CHUNK) {
     const len = min(CHUNK, ns - q0);
-    for (let l = 0; l < numLayers; l++) {
-      const input = l == 0 ? b.x : b.acts + <usize>(planAt(l - 1, 4) * ns) * B;
-      forwardLayer<V, T>(
-        w + <usize>planAt(l, 3) * B, planAt(l, 0), planAt(l, 1), planAt(l, 2),
-        input, b.acts + <usize>(planAt(l, 4) * ns) * B, ns, q0, len,
-      );
-    }
-    if (b.t != 0) {
-      // Sample by sample, outputs inner: the reference's summation order.
-      const y = outputRows(b);
-      const end = min(q0 + len, b.n);
-      for (let q = q0; q < end; q++) {
-        for (let i = 0; i < numOutputs; i++) {
-          const idx = <usize>(i * ns + q) * B;
-          const e = <f64>load<T>(b.t + idx) - <f64>load<T>(y + idx);
-          sse += e * e;
-        }
+    forwardRows<V, T>(w, b.x, b.acts, ns, q0, len);
+    // Sample by sample, outputs inner: the reference's summation order.
+    const y = outputRows(b);
+    const end = min(q0 + len, b.n);
+    for (let q = q0; q < end; q++) {
+      for (let i = 0; i < numOutputs; i++) {
+        const idx = <usize>(i * ns + q) * B;
+        const e = <f64>load<T>(b.t + idx) - <f64>load<T>(y + idx);
+        sse += e * e;
       }
     }
   }
   return sse;
+}
+
+/**
+ * Every layer for samples [q0, q0 + len) of feature-major inputs x and
+ * activations acts (all rows `stride` samples long): the one forward pass
+ * behind training batches and scoring blocks.
+ */
+function forwardRows<V, T>(w: usize, x: usize, acts: usize, stride: i32, q0: i32, len: i32): void {
+  const B = <usize>sizeof<T>();
+  for (let l = 0; l < numLayers; l++) {
+    const input = l == 0 ? x : acts + <usize>(planAt(l - 1, 4) * stride) * B;
+    forwardLayer<V, T>(
+      w + <usize>planAt(l, 3) * B, planAt(l, 0), planAt(l, 1), planAt(l, 2),
+      input, acts + <usize>(planAt(l, 4) * stride) * B, stride, q0, len,
+    );
+  }
 }
 
 function backwardAll<V, T>(b: Batch, w: usize, M: f64, g: usize): void {
@@ -247,40 +260,31 @@ const SCORE_BLOCK: i32 = 64;
 
 /**
  * Outputs (n × O, sample-major f64) for inputs (n × R, sample-major f64) at
- * params (f64). Returns −1, or the index in `inputs` of the first non-finite
- * value, then with `out` incomplete: the host's input check happens here,
- * on values the transposition loads anyway, instead of in a separate pass.
+ * params (f64). Returns false, with `out` incomplete, when an input is not
+ * finite: the check happens here, on values the transposition loads anyway,
+ * and the host finds which one for its message.
  */
-export function score(params: usize, inputs: usize, n: i32, out: usize, mode: i32): i32 {
+export function score(params: usize, inputs: usize, n: i32, out: usize, mode: i32): bool {
   if (mode == MODE_F32) return scoreAll<v128, f32>(toF32(params), inputs, n, out);
   if (mode == MODE_F64_SCALAR) return scoreAll<f64, f64>(params, inputs, n, out);
   return scoreAll<v128, f64>(params, inputs, n, out);
 }
 
-function scoreAll<V, T>(w: usize, inputs: usize, n: i32, out: usize): i32 {
+function scoreAll<V, T>(w: usize, inputs: usize, n: i32, out: usize): bool {
   const B = <usize>sizeof<T>();
   const rowBytes = <usize>SCORE_BLOCK * B;
   const x = heap.alloc(<usize>numInputs * rowBytes);
   const acts = heap.alloc(<usize>totalRows * rowBytes);
-  const y = acts + <usize>planAt(numLayers - 1, 4) * rowBytes;
-  let bad = -1;
+  const y = outputRowsOf(acts, SCORE_BLOCK, B);
+  let finite = true;
   for (let q0 = 0; q0 < n; q0 += SCORE_BLOCK) {
     const len = min(SCORE_BLOCK, n - q0);
     // A short last block runs whole lane groups; the samples past len hold
     // stale workspace values, computed independently and never written out.
     const padded = (len + PAD - 1) & ~(PAD - 1);
-    const src = inputs + (<usize>q0 * <usize>numInputs << 3);
-    if (!transposeBlock<V, T>(src, len, x)) {
-      bad = q0 * numInputs + firstNonFinite(src, len * numInputs);
-      break;
-    }
-    for (let l = 0; l < numLayers; l++) {
-      const input = l == 0 ? x : acts + <usize>planAt(l - 1, 4) * rowBytes;
-      forwardLayer<V, T>(
-        w + <usize>planAt(l, 3) * B, planAt(l, 0), planAt(l, 1), planAt(l, 2),
-        input, acts + <usize>planAt(l, 4) * rowBytes, SCORE_BLOCK, 0, padded,
-      );
-    }
+    finite = transposeBlock<V, T>(inputs + (<usize>q0 * <usize>numInputs << 3), len, x);
+    if (!finite) break;
+    forwardRows<V, T>(w, x, acts, SCORE_BLOCK, 0, padded);
     let o = out + (<usize>q0 * <usize>numOutputs << 3);
     for (let q = 0; q < len; q++) {
       for (let i = 0; i < numOutputs; i++) {
@@ -291,12 +295,7 @@ function scoreAll<V, T>(w: usize, inputs: usize, n: i32, out: usize): i32 {
   }
   heap.free(x);
   heap.free(acts);
-  return bad;
-}
-
-function firstNonFinite(p: usize, count: i32): i32 {
-  for (let k = 0; k < count; k++) if (!isFinite(load<f64>(p + (<usize>k << 3)))) return k;
-  return -1;
+  return finite;
 }
 
 // The finiteness check ORs together v − v of every input: ±0 for finite v,

@@ -100,7 +100,11 @@ export function validateNetwork(net: Network): void {
 export function validateMatrix(values: Float64Array, samples: number, columns: number, name: string): void {
   validateMatrixShape(values, samples, columns, name);
   const bad = firstNonFinite(values);
-  if (bad >= 0) throw nonFiniteEntry(values, bad, columns, name);
+  if (bad >= 0) {
+    throw new NonFiniteError(
+      `${name} row ${Math.floor(bad / columns) + 1}, column ${(bad % columns) + 1} is ${values[bad]}, expected a finite number`,
+    );
+  }
 }
 
 /** validateMatrix without the finiteness scan, for callers that check values on their own pass over them. */
@@ -112,13 +116,6 @@ export function validateMatrixShape(values: Float64Array, samples: number, colum
       `${name} has ${actual}, the network expects ${columns} columns × ${samples} samples = ${samples * columns} values`,
     );
   }
-}
-
-/** The error for values[index], a NaN or ±Infinity in a matrix of `columns` columns. */
-export function nonFiniteEntry(values: Float64Array, index: number, columns: number, name: string): NonFiniteError {
-  return new NonFiniteError(
-    `${name} row ${Math.floor(index / columns) + 1}, column ${(index % columns) + 1} is ${values[index]}, expected a finite number`,
-  );
 }
 
 /** Checks a training/validation set against the network (≥ 1 sample). */

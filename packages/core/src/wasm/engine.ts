@@ -8,7 +8,7 @@
  */
 import { EngineError, ShapeError } from '../errors.js';
 import {
-  nonFiniteEntry, resolvePrecision, resolveProgressEvery, validateDataset, validateMatrixShape, validateNetwork,
+  resolvePrecision, resolveProgressEvery, validateDataset, validateMatrix, validateMatrixShape, validateNetwork,
 } from '../network/options.js';
 import type { resolveTraingdxParams } from '../network/traingdx-params.js';
 import { TRANSFER_CODES } from '../network/transfer.js';
@@ -229,18 +229,18 @@ export class WasmEngine implements Engine {
     validateMatrixShape(inputs, samples, net.inputs, 'inputs');
     const outputs = outputsOf(net);
     if (samples === 0) return new Float64Array(0);
-    // Inputs and outputs; the core streams the samples through a few KiB of workspace.
+    // Inputs and outputs; the core's workspace does not grow with the number of samples.
     checkFits(8 * samples * (net.inputs + outputs));
     const scores = this.call((b, x) => {
       const shape = b.i32(encodeShape(net));
       const params = b.f64(net.params);
       const input = b.f64(inputs);
       const output = b.alloc(samples * outputs * 8);
-      const bad = x.forward(shape, params, input, samples, output, mode);
-      return bad < 0 ? b.readF64(output, samples * outputs) : bad;
+      return x.forward(shape, params, input, samples, output, mode) === 1 ? b.readF64(output, samples * outputs) : undefined;
     });
-    if (typeof scores === 'number') throw nonFiniteEntry(inputs, scores, net.inputs, 'inputs');
-    return scores;
+    // The core found a non-finite input; the usual check names the first one.
+    if (scores === undefined) validateMatrix(inputs, samples, net.inputs, 'inputs');
+    return scores!;
   }
 
   perfGradient(net: Network, data: Dataset): { perf: number; gradient: Float64Array } {
