@@ -5,6 +5,7 @@ import { parameterCount } from '../network/options.js';
 import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
 import type { Dataset, Engine, Network, NetworkShape, TrainingResult } from '../network/types.js';
+import { maxRel } from '../network/test-helpers.js';
 import { createEngine, createScorer } from './engine.js';
 import { loadEngine, loadModule } from './node.js';
 
@@ -28,26 +29,15 @@ function randomNet(seed: number, shape: NetworkShape): Network {
   return { ...shape, params: new Float64Array(parameterCount(shape)).map(() => rng.uniform(-1, 1)) };
 }
 
-/** max |a − b| / max(|b|, tiny) over all entries. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) {
-    if (Number.isNaN(a[k]) && Number.isNaN(b[k])) continue;
-    worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / Math.max(Math.abs(b[k]!), 1e-300));
-  }
-  return worst;
-}
-
 function expectSameRun(w: TrainingResult, r: TrainingResult): void {
   expect(w.stop).toBe(r.stop);
   expect(w.epochs).toBe(r.epochs);
   expect(w.bestEpoch).toBe(r.bestEpoch);
   for (const key of ['perf', 'lr', 'gradient', 'vperf', 'tperf'] as const) {
     expect(w.history[key]).toHaveLength(r.history[key].length);
-    expect(relErr(w.history[key], r.history[key])).toBeLessThan(1e-12);
+    expect(maxRel(w.history[key], r.history[key], { nanEqual: true })).toBeLessThan(1e-12);
   }
-  expect(relErr(w.network.params, r.network.params)).toBeLessThan(1e-12);
+  expect(maxRel(w.network.params, r.network.params)).toBeLessThan(1e-12);
 }
 
 const shapes: NetworkShape[] = [
@@ -61,12 +51,12 @@ describe('Wasm engine equals the TypeScript reference (relative 1e-12)', () => {
   it.each(shapes)('forward and perfGradient for %o', (shape) => {
     const net = randomNet(1, shape);
     const data = randomData(2, shape, 301);
-    expect(relErr(wasm.forward(net, data.inputs, data.samples), referenceEngine.forward(net, data.inputs, data.samples)))
+    expect(maxRel(wasm.forward(net, data.inputs, data.samples), referenceEngine.forward(net, data.inputs, data.samples)))
       .toBeLessThan(1e-12);
     const w = wasm.perfGradient(net, data);
     const r = referenceEngine.perfGradient(net, data);
-    expect(relErr([w.perf], [r.perf])).toBeLessThan(1e-12);
-    expect(relErr(w.gradient, r.gradient)).toBeLessThan(1e-12);
+    expect(maxRel([w.perf], [r.perf])).toBeLessThan(1e-12);
+    expect(maxRel(w.gradient, r.gradient)).toBeLessThan(1e-12);
   });
 
   it.each(shapes)('a full traingdx run without validation for %o', (shape) => {

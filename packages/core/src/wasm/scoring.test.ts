@@ -121,7 +121,7 @@ describe('scoring checks its inputs', () => {
       inputs[80 * shape.inputs + 3] = Number.POSITIVE_INFINITY;
       expect(() => engine().forward(net, inputs, n, { precision })).toThrow('inputs row 81, column 4 is Infinity');
       const clean = randomInputs(5, shape, n);
-      expect(engine().forward(net, clean, n, { precision })).toEqual(engine().forward(net, clean, n, { precision }));
+      expect(maxAbs(engine().forward(net, clean, n, { precision }), referenceEngine.forward(net, clean, n))).toBeLessThan(2e-5);
     });
 
     it('accepts the largest finite inputs', () => {
