@@ -19,7 +19,13 @@ export async function readModelFile(path: string): Promise<Model> {
   });
   // The zod model schema is loaded only for a file the generated validator
   // does not accept: loading, building and first use cost cvnet predict ~15 ms.
-  return parsePlainModel(text) ?? (await import('../model/model.js')).parseModelText(text, path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return (await import('../model/model.js')).parseModelText(text, path); // its message for broken JSON
+  }
+  return parsePlainModel(json) ?? (await import('../model/model.js')).parseModel(json, path);
 }
 
 /** Writes a model file atomically (temporary file, then rename). */

@@ -11,14 +11,8 @@ import { shapeProblem } from './convert.js';
 import { validate } from './plain-model-validator.generated.js';
 import type { Model } from './schema.js';
 
-/** The model in `text` if it is certainly a valid plain-network model, else undefined (ask parseModelText). */
-export function parsePlainModel(text: string): Model | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** The parsed JSON as a model if it is certainly a valid plain-network model, else undefined (ask parseModel). */
+export function parsePlainModel(json: unknown): Model | undefined {
   if (!validate(json)) return undefined;
   const model = json as Model;
   return shapeProblem(model) === undefined ? model : undefined;
