@@ -43,7 +43,7 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       methodOf(model, flags.model);
       if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
       const engine = await loadEngine();
-      const text = classifyFile(engine, model, args.data, { format, explain: flags.explain, pseudonymize: flags.pseudonymize });
+      const text = classifyFile(engine, model, args.data, { format, explain: flags.explain, ids: ids.ids });
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {

@@ -14,18 +14,17 @@
  * that classify keeps to whatever the file size.
  */
 import { stat } from 'node:fs/promises';
-import { methodOf, type Engine, type Model } from '@cvnet/core';
-import { csvLine, dataStart, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition } from '@cvnet/core/data';
+import type { Engine, Model } from '@cvnet/core';
+import { csvLine, dataStart, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
 import { BlockClassifier } from './block-classifier.js';
-import { idMapper } from './beyond-input.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
 
 export interface ClassifyFileOptions {
   readonly format: OutputFormat;
   /** Append K_base and the contribution columns. @default false */
   readonly explain?: boolean;
-  /** Write pseudonyms keyed by $CVNET_PSEUDONYM_KEY instead of ids. @default false */
-  readonly pseudonymize?: boolean;
+  /** Applied to every id written (`--pseudonymize`). @default the identity */
+  readonly ids?: (id: string) => string;
   /** Bytes per block of lines (tests use small blocks to cross many block ends). @default LINE_BLOCK */
   readonly blockBytes?: number;
   /** Ids the duplicate check holds in memory before it spills to disk (tests use a small one). @default IdChecker's */
@@ -45,46 +44,48 @@ function lineFeeds(bytes: Uint8Array): number {
  * @throws DataError naming file, line and column.
  */
 export async function* classifyFile(engine: Engine, model: Model, path: string, options: ClassifyFileOptions): AsyncGenerator<string | Uint8Array> {
-  const { format, explain = false, pseudonymize = false, blockBytes = LINE_BLOCK, idCap } = options;
-  const formatOptions = { ids: idMapper(pseudonymize), ...(explain ? { explain: model } : {}) };
-  const indicators = methodOf(model).system.indicators.map((i) => i.id);
+  const { format, explain = false, blockBytes = LINE_BLOCK, idCap } = options;
+  const formatOptions = { ...(options.ids ? { ids: options.ids } : {}), ...(explain ? { explain: model } : {}) };
+  const indicators = model.inputs.names; // methodOf has checked they are the indicators
   const source = await openCsv(path);
   const setup = { path, header: source.header, format };
-  const start = await dataStart(path);
-  const classifier = start && BlockClassifier.create(engine, model, setup, formatOptions);
-  if (start === undefined || classifier === undefined) {
-    yield* formatStream(scoreStream(engine, model, source), indicators, format, formatOptions);
-    return;
-  }
-  await source.close();
-
   const ids = idChecker(engine, model, setup, idCap === undefined ? {} : { cap: idCap });
-  const dataBytes = (await stat(path)).size - start.byte;
+  let rest: CsvSource = source;
+  let withHeader = true;
   try {
-    let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
-    let handOver: CsvPosition | undefined;
-    let line = start.line;
-    for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
-      // The id table sized once from the first block's line length, not regrown as it fills.
-      if (byte === start.byte) ids.expect(Math.ceil((dataBytes * lineFeeds(bytes)) / bytes.length));
-      const block = classifier.classify(bytes, { byte, line });
-      if (block === undefined) {
-        handOver = { byte, line };
-        break;
+    const start = await dataStart(path);
+    const classifier = start && BlockClassifier.create(engine, model, setup, formatOptions);
+    if (start !== undefined && classifier !== undefined) {
+      await source.close();
+      const dataBytes = (await stat(path)).size - start.byte;
+      let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
+      let handOver: CsvPosition | undefined;
+      let line = start.line;
+      for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
+        const feeds = lineFeeds(bytes);
+        // The id table sized once from the first block's line length, not regrown as it fills.
+        if (byte === start.byte) ids.expect(Math.ceil((dataBytes * feeds) / bytes.length));
+        const block = classifier.classify(bytes, { byte, line });
+        if (block === undefined) {
+          handOver = { byte, line };
+          break;
+        }
+        await ids.check(block.hashes, block.lines);
+        if (header !== undefined) yield header;
+        header = undefined;
+        yield block.output;
+        line += feeds;
       }
-      await ids.check(block.hashes, block.lines);
-      if (header !== undefined) yield header;
-      header = undefined;
-      yield block.output;
-      line += lineFeeds(bytes);
+      if (handOver === undefined) {
+        await ids.finish();
+        if (header !== undefined) yield header;
+        return;
+      }
+      rest = openCsvAt(path, source.header, handOver);
+      withHeader = header !== undefined;
     }
-    if (handOver !== undefined) {
-      const rest = scoreStream(engine, model, openCsvAt(path, source.header, handOver), ids);
-      yield* formatStream(rest, indicators, format, formatOptions, header !== undefined);
-      return;
-    }
-    await ids.finish();
-    if (header !== undefined) yield header;
+    // Record by record from here (openCsv's reader): the whole file, or the rest of it.
+    yield* formatStream(scoreStream(engine, model, rest, ids), indicators, format, formatOptions, withHeader);
   } finally {
     ids.dispose();
   }
