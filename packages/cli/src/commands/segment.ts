@@ -17,7 +17,7 @@ import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { IdChecker } from '../lib/duplicate-ids.js';
 import { inFile, toRow } from '../lib/method-input.js';
-import { idChecker } from '../lib/method-output.js';
+import { idChecker, idsOnLines } from '../lib/method-output.js';
 import { writeToStdout } from '../lib/stdout.js';
 
 /** Rows per scoring call for raw input (amortises the Wasm call, keeps memory flat). */
@@ -104,7 +104,8 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (i
   if (segAt < 0) outHeader.push('segment');
   if (levelAt < 0) outHeader.push('level');
   yield stringify([outHeader]);
-  const seen = new IdChecker({ path, idColumn: () => 'id' }, (lines) => idsOnLines(path, lines));
+  const idsOf = (again: CsvSource, records: readonly CsvRecord[]): string[] => records.map((r) => r.fields[again.header.indexOf('id')]!.trim());
+  const seen = new IdChecker({ path, idColumn: () => 'id' }, (lines) => idsOnLines(path, lines, idsOf));
   let batch: string[][] = [];
   try {
     for await (const r of source.records) {
@@ -138,23 +139,6 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (i
     seen.dispose();
   }
   if (batch.length) yield stringify(batch);
-}
-
-/** The trimmed "id" on `lines` of a classified file, read again from the start (see IdChecker). */
-async function idsOnLines(path: string, lines: readonly number[]): Promise<Map<number, string>> {
-  const wanted = new Set(lines);
-  const found = new Map<number, string>();
-  const again = await openCsv(path);
-  const at = again.header.indexOf('id');
-  try {
-    for await (const r of again.records) {
-      if (wanted.has(r.line)) found.set(r.line, r.fields[at]!.trim());
-      if (found.size === wanted.size) break;
-    }
-  } finally {
-    await again.close();
-  }
-  return found;
 }
 
 /** Raw rows scored with the model, written in the classify layout plus segment and level. */

@@ -140,11 +140,19 @@ export async function* scoreStream(engine: Engine, model: Model, source: CsvSour
 /** The duplicate-id check of a customer file scored with `model`. */
 export function idChecker(engine: Engine, model: Model, source: Pick<CsvSource, 'path' | 'header'>, options: IdCheckerOptions = {}): IdChecker {
   const idColumn = (): string => scoringSystem(model, new Set(source.header)).idColumn;
-  return new IdChecker({ path: source.path, idColumn }, (lines) => idsAt(engine, model, source.path, lines), options);
+  const ids = (again: CsvSource, records: readonly CsvRecord[]): readonly string[] => scoreRecords(engine, model, again, records).ids;
+  return new IdChecker({ path: source.path, idColumn }, (lines) => idsOnLines(source.path, lines, ids), options);
 }
 
-/** The customer ids on `lines` of the file, read again from the start. */
-async function idsAt(engine: Engine, model: Model, path: string, lines: readonly number[]): Promise<Map<number, string>> {
+/**
+ * The customer ids on `lines` of a CSV file, read again from the start
+ * (IdChecker's confirmation of a repeated hash); `idsOf` reads them from records.
+ */
+export async function idsOnLines(
+  path: string,
+  lines: readonly number[],
+  idsOf: (source: CsvSource, records: readonly CsvRecord[]) => readonly string[],
+): Promise<Map<number, string>> {
   const wanted = new Set(lines);
   const last = Math.max(...lines);
   const found = new Map<number, string>();
@@ -152,7 +160,7 @@ async function idsAt(engine: Engine, model: Model, path: string, lines: readonly
   try {
     for await (const records of again.batches) {
       const hits = records.filter((r) => wanted.has(r.line));
-      if (hits.length > 0) scoreRecords(engine, model, again, hits).ids.forEach((id, i) => found.set(hits[i]!.line, id));
+      if (hits.length > 0) idsOf(again, hits).forEach((id, i) => found.set(hits[i]!.line, id));
       if (found.size === wanted.size || records[records.length - 1]!.line >= last) break;
     }
   } finally {
