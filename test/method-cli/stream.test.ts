@@ -119,6 +119,11 @@ describe('scoreStream and formatStream', () => {
     for (const [table, cap] of [[undefined, undefined], [undefined, 100], [new IdTable(weak), 50], [undefined, 5]] as const) {
       await expect(stream('spill-dup.csv', dup, table, cap)).rejects.toThrow(message);
     }
+    // A repeat of an id held in memory before the spill, also with colliding hashes.
+    const straddle = toCsv(rows.map((r, i) => (i === 1100 ? { ...r, id: rows[3]!.id } : r)));
+    for (const [table, cap] of [[undefined, 100], [new IdTable(weak), 50]] as const) {
+      await expect(stream('spill-straddle.csv', straddle, table, cap)).rejects.toThrow(`row 1102, column "id": duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`);
+    }
     expect(readdirSync(spillDir)).toEqual([]);
   });
 

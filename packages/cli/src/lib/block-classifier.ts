@@ -8,7 +8,7 @@
 import { scoreMatrix, type Engine, type Model, type ScoredColumns } from '@cvnet/core';
 import { DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
-import { cyrb64 } from './id-table.js';
+import { hashIds } from './id-table.js';
 import { linePlan, scoreLines, type LinePlan } from './line-scorer.js';
 import { inFile } from './method-input.js';
 import { formatColumns, scoreRecords, type FormatOptions, type OutputFormat } from './method-output.js';
@@ -66,12 +66,11 @@ export class BlockClassifier {
     let lines: Float64Array<ArrayBuffer>;
     let hashes: Int32Array<ArrayBuffer>;
     if (fast === undefined) {
-      const records = recordsOfLines(path, header.length, bytes, at);
+      const records = recordsOfLines(path, header.length, bytes, at.line);
       if (records === undefined) return undefined;
       batch = scoreRecords(this.engine, this.model, this.setup, records);
       lines = Float64Array.from(records, (r) => r.line);
-      hashes = new Int32Array(2 * batch.ids.length);
-      for (let i = 0; i < batch.ids.length; i++) cyrb64(batch.ids[i]!, hashes, 2 * i);
+      hashes = hashIds(batch.ids);
     } else {
       batch = inFile(path, DataError, () => scoreMatrix(this.engine, this.model, fast.matrix));
       ({ lines, hashes } = fast);

@@ -61,9 +61,7 @@ export class IdChecker {
 
   /** The ids' hashes, two halves each, as `check` takes them. */
   hashes(ids: readonly string[]): Int32Array {
-    const out = new Int32Array(2 * ids.length);
-    for (let i = 0; i < ids.length; i++) this.table.hash(ids[i]!, out, 2 * i);
-    return out;
+    return this.table.hashIds(ids);
   }
 
   /** Room for `count` ids in memory (up to the cap), so the table is not regrown step by step. */
@@ -80,7 +78,7 @@ export class IdChecker {
       if (this.spill === undefined && this.table.count >= this.cap) {
         this.spill = new Spill(this.tmp);
         this.table.forEach((h, l, at) => this.spill!.add(h, l, at));
-        this.table = new IdTable();
+        this.table = this.table.empty(); // keeps hashing ids as before the spill
       }
       if (this.spill !== undefined) {
         this.spill.add(hi, lo, line);

@@ -8,11 +8,26 @@
  * slot count a power of two kept at most 3/4 full: 12–24 MiB per million
  * ids (24 MiB at 1 M), plus the old table while growing (the peak is 1.5×
  * the new size). A hash match does not prove a duplicate: the caller
- * compares the ids themselves (classify reads the earlier line again).
+ * compares the ids themselves (IdChecker reads both lines again).
  */
 import { DataError } from '@cvnet/core/data';
 
 const INITIAL = 1 << 12;
+
+/** Writes an id's 64-bit hash as two 32-bit halves into out[0] and out[1]. */
+export type HashFunction = (id: string, out: Int32Array) => void;
+
+/** The ids' 64-bit hashes, two halves each (ids[i] at 2i, 2i + 1). */
+export function hashIds(ids: readonly string[], hashOf: HashFunction = cyrb64): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(2 * ids.length);
+  const one = new Int32Array(2);
+  for (let i = 0; i < ids.length; i++) {
+    hashOf(ids[i]!, one);
+    out[2 * i] = one[0]!;
+    out[2 * i + 1] = one[1]!;
+  }
+  return out;
+}
 /** Lines are stored as unsigned 32-bit, 0 meaning an empty slot (data lines start at 2). */
 const MAX_LINE = 0xffffffff;
 
@@ -24,19 +39,19 @@ export class IdTable {
    * unsigned): one array so that a probe touches one cache line, not two.
    */
   private slots = new Int32Array(3 * INITIAL);
-  // The last hash computed, as two halves (no allocation per id).
-  private hi = 0;
-  private lo = 0;
   private readonly scratch = new Int32Array(2);
 
   /** @param hashOf writes an id's 64-bit hash as two halves into `out` (tests pass a weak one to force collisions). @default cyrb64 */
-  constructor(private readonly hashOf: (id: string, out: Int32Array) => void = cyrb64) {}
+  constructor(private readonly hashOf: HashFunction = cyrb64) {}
 
-  /** Writes `id`'s 64-bit hash, as two halves, into `out` at `at` and `at + 1` (the table's own hash). */
-  hash(id: string, out: Int32Array, at = 0): void {
-    this.hashOf(id, this.scratch);
-    out[at] = this.scratch[0]!;
-    out[at + 1] = this.scratch[1]!;
+  /** The ids' hashes by this table's hash function (two halves each), as addHash takes them. */
+  hashIds(ids: readonly string[]): Int32Array<ArrayBuffer> {
+    return hashIds(ids, this.hashOf);
+  }
+
+  /** An empty table with the same hash function. */
+  empty(): IdTable {
+    return new IdTable(this.hashOf);
   }
 
   /** Ids recorded. */
@@ -67,16 +82,14 @@ export class IdTable {
     return this.addHash(this.scratch[0]!, this.scratch[1]!, line);
   }
 
-  /** `add` for an id hashed already (by `hash`, maybe in another thread). */
+  /** `add` for an id hashed already (hashIds). */
   addHash(hi: number, lo: number, line: number): number[] | undefined {
-    this.hi = hi;
-    this.lo = lo;
     const slots = this.slots;
     let matches: number[] | undefined;
     for (let i = lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
       if (slots[3 * i] === hi && slots[3 * i + 1] === lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
     }
-    if (matches === undefined) this.put(line);
+    if (matches === undefined) this.put(hi, lo, line);
     return matches;
   }
 
@@ -88,18 +101,16 @@ export class IdTable {
 
   /** `insert` for an id hashed already. */
   insertHash(hi: number, lo: number, line: number): void {
-    this.hi = hi;
-    this.lo = lo;
-    this.put(line);
+    this.put(hi, lo, line);
   }
 
-  /** Stores the last hash at `line`, in the first free slot of its probe run. */
-  private put(line: number): void {
+  /** Stores the hash at `line`, in the first free slot of its probe run. */
+  private put(hi: number, lo: number, line: number): void {
     if (!(line >= 2 && line <= MAX_LINE)) {
       throw new DataError(`line ${line}: the duplicate-id check numbers lines 2 to ${MAX_LINE} only`, { row: line });
     }
     if (4 * (this.size + 1) > 3 * (this.mask + 1)) this.grow();
-    this.place(this.hi, this.lo, line | 0);
+    this.place(hi, lo, line | 0);
     this.size++;
   }
 
@@ -128,7 +139,7 @@ export class IdTable {
  * both kept whole: a 64-bit hash. Not cryptographic: ids chosen to collide
  * only make the check slower (each collision is one more read), never wrong.
  */
-export function cyrb64(id: string, out: Int32Array, at = 0): void {
+export function cyrb64(id: string, out: Int32Array): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < id.length; i++) {
@@ -136,7 +147,7 @@ export function cyrb64(id: string, out: Int32Array, at = 0): void {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  finish(h1, h2, out, at);
+  finish(h1, h2, out, 0);
 }
 
 /** cyrb64 of the ASCII id in `bytes[start..end)`: the same hash as of its string, without making one. */
