@@ -16,7 +16,7 @@
  * to report with its own error. So both paths give the same scores for every line, which the tests
  * check on files mixing both.
  */
-import { applyCuts, categoricalScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
+import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
 import { cyrb64Ascii } from './id-table.js';
 
 /** How one indicator's score is made from the fields of a line. */
@@ -124,11 +124,10 @@ function shortDecimal(bytes: Uint8Array, from: number, to: number): number | und
   return negative ? -value : value;
 }
 
-/** The value's score, or undefined for what the general path must judge (a likert value out of 1–5). */
-function ruleScore(indicator: FittedIndicator, v: number): number | undefined {
-  const { rule } = indicator;
-  if (rule.type === 'cuts') return applyCuts(rule, v);
-  return Number.isInteger(v) && v >= 1 && v <= 5 ? v : undefined;
+
+/** A number's score under the indicator's rule, or undefined for what the general path must judge (a likert value out of 1–5). */
+function scoreOf(indicator: FittedIndicator, v: number): number | undefined {
+  return indicator.rule.type === 'categorical' ? undefined : (numericScore(indicator.rule, v) ?? undefined);
 }
 
 /**
@@ -249,12 +248,12 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
     for (let j = 0; j < n; j++) {
       const { indicator, slots, combine } = plans[j]!;
       let score: number | undefined;
-      if (combine === 'value') score = ruleScore(indicator, numbers[slots[0]!]!);
+      if (combine === 'value') score = scoreOf(indicator, numbers[slots[0]!]!);
       else if (combine === 'sum' || combine === 'count_positive') {
         // numericValue's order of additions, so the same doubles.
         let v = 0;
         for (const s of slots) v += combine === 'sum' ? numbers[s]! : numbers[s]! > 0 ? 1 : 0;
-        score = ruleScore(indicator, v);
+        score = scoreOf(indicator, v);
       } else {
         const t = slots[0]!;
         const text = bytes.toString('latin1', textStart[t]!, textEnd[t]!);
@@ -267,7 +266,7 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
           } catch {
             return undefined;
           }
-          score = days === null ? undefined : ruleScore(indicator, days);
+          score = days === null ? undefined : scoreOf(indicator, days);
         }
       }
       if (score === undefined) return undefined;

@@ -81,7 +81,7 @@ export async function dataStart(path: string, size = LINE_BLOCK): Promise<CsvPos
       const blank = text.length === 0 || (text.length === 1 && text[0] === 13);
       if (blank) continue;
       // A quoted header: one line only if no quoted field is open at its end.
-      if (text.includes(34) && recordsOfLines(path, 0, bytes.subarray(0, from), { byte: 0, line: 0 }) === undefined) return undefined;
+      if (text.includes(34) && recordsOfLines(path, 0, bytes.subarray(0, from), 0) === undefined) return undefined;
       return { byte: from, line };
     }
   } finally {

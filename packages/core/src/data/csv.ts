@@ -185,10 +185,10 @@ export function openCsvAt(path: string, header: readonly string[], at: CsvPositi
  * quoted field going on past it: the caller reads on with openCsvAt).
  * Throws openCsv's errors.
  *
- * @param at the file position of `bytes[0]`, where no record is open (only its line is used).
+ * @param linesBefore lines of the file before `bytes[0]`, where no record is open.
  */
-export function recordsOfLines(path: string, width: number, bytes: Buffer, at: CsvPosition): CsvRecord[] | undefined {
-  const scanner = new Scanner(path, at.line);
+export function recordsOfLines(path: string, width: number, bytes: Buffer, linesBefore: number): CsvRecord[] | undefined {
+  const scanner = new Scanner(path, linesBefore);
   scanner.width = width;
   const out: CsvRecord[] = [];
   scanner.push(bytes, out);

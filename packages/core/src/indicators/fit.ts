@@ -4,7 +4,7 @@
  */
 import type { IndicatorConfig, IndicatorSource, ProjectConfig } from './config.js';
 import { ConfigError, DataError } from '../errors.js';
-import { applyCuts, categoricalScore, cutsRule, fitQuantiles, medianScore, type FittedRule } from './rules.js';
+import { categoricalScore, cutsRule, numericScore, fitQuantiles, medianScore, type FittedRule } from './rules.js';
 import { asOfDay, describeSource, isBlank, lineOf, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
 
 /** An indicator with its rule made concrete; stored in the model. */
@@ -81,10 +81,8 @@ function scoreCell(ind: FittedIndicator, row: CustomerRow, cell: Cell, allowMiss
     }
   } else {
     const v = numericValue(source, row, cell);
-    if (v === null) s = null;
-    else if (rule.type === 'cuts') s = applyCuts(rule, v);
-    else if (Number.isInteger(v) && v >= 1 && v <= 5) s = v;
-    else throw new DataError(`${where}: expected an integer score 1–5 (likert rule), got ${JSON.stringify(row[column])}`, detail);
+    s = v === null ? null : numericScore(rule, v);
+    if (v !== null && s === null) throw new DataError(`${where}: expected an integer score 1–5 (likert rule), got ${JSON.stringify(row[column])}`, detail);
   }
   if (s !== null) return s;
   if (rule.missingScore !== null) return rule.missingScore;

@@ -86,6 +86,15 @@ export function applyCuts(rule: FittedCuts, v: number): number {
 }
 
 /**
+ * The score of a numeric value under a cuts rule, or under a likert rule
+ * the value itself when it is an integer 1–5 (else null: not a score).
+ */
+export function numericScore(rule: FittedCuts | FittedLikert, v: number): number | null {
+  if (rule.type === 'cuts') return applyCuts(rule, v);
+  return Number.isInteger(v) && v >= 1 && v <= 5 ? v : null;
+}
+
+/**
  * The score of a (trimmed, non-empty) value under a categorical rule, or
  * null when it is unknown and the rule has no default. Only the map's own
  * keys count: a value such as "toString" is not in any map.

@@ -131,7 +131,8 @@ export function scoreMatrix(engine: Engine, model: Model, matrix: ScoreMatrix): 
  */
 export function scoreColumns(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredColumns {
   if (rows.length === 0) {
-    const ids = scoringSystem(model, new Set(model.inputs.names)).indicators.map((i) => i.id);
+    methodOf(model);
+    const ids = [...model.inputs.names]; // methodOf checked they are the indicators
     return { indicators: ids, ids: [], C: new Float64Array(0), bands: [], K: new Float64Array(0), classes: [], strategies: [], scores: new Float64Array(0) };
   }
   const system = scoringSystem(model, new Set(Object.keys(rows[0]!)));
