@@ -109,12 +109,12 @@ describe('cvnet segment', () => {
     writeFileSync(duplicated, `${[...lines, lines[1]!].join('\n')}\n`);
     const id = column(readCsv(f.classified), 'id')[0]!;
     const hidden = createHmac('sha256', KEY).update(id).digest('hex');
-    // segment's check is classify's (bounded memory, both rows named).
-    expect(cvnet(['segment', duplicated], f.dir).stderr).toContain(`duplicated.csv: row ${lines.length + 1}, column "id": duplicate customer id "${id}" (first on row 2)`);
     for (const args of [['segment', duplicated], ['cluster', duplicated], ['migrate', duplicated, f.classified]]) {
       const plain = cvnet(args, f.dir);
       expect(plain.code).toBe(2);
       expect(plain.stderr).toContain(`"${id}"`);
+      // segment's check is classify's (bounded memory, both rows named).
+      if (args[0] === 'segment') expect(plain.stderr).toContain(`duplicated.csv: row ${lines.length + 1}, column "id": duplicate customer id "${id}" (first on row 2)`);
       const r = cvnet([...args, '--pseudonymize'], f.dir, { CVNET_PSEUDONYM_KEY: KEY });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/customer id "?[0-9a-f]{64}/);

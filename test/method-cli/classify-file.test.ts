@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  defaultConfig, generateSurvey, loadEngine, pseudonymizerFromEnv, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
+  generateSurvey, loadEngine, pseudonymizerFromEnv, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
   type Engine, type Model,
 } from '@cvnet/core';
 import { dataStart, openCsv } from '@cvnet/core/data';
@@ -22,7 +22,7 @@ import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js'
 import { loadConfig, readCustomers, toRow } from '../../packages/cli/src/lib/method-input.js';
 import { formatColumns, formatStream, scoreStream, type OutputFormat } from '../../packages/cli/src/lib/method-output.js';
 import { sharedData } from '../shared-data.js';
-import { ifoodConfig } from './helpers.js';
+import { ifoodConfig, surveyModel } from './helpers.js';
 
 type Outcome = { text: string } | { error: string };
 
@@ -46,7 +46,7 @@ const plain = toCsv(rows).replace(/\r\n/g, '\n');
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cvnet-classify-file-'));
   engine = await loadEngine();
-  survey = trainCustomerValue(engine, { ...defaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
+  survey = surveyModel(engine);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -8,12 +8,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { defaultConfig } from '../../packages/core/src/indicators/defaults.js';
+import { generateSurvey, trainCustomerValue, defaultConfig as builtDefaultConfig, type Engine, type Model } from '@cvnet/core';
 import { cvnet, requireBuild, root, type Run } from '../cli/helpers.js';
 
 export { cvnet, root, type Run };
 
 export const bundled = join(root, 'packages/cli/data/synthetic-survey-548.csv');
 export const ifoodConfig = join(root, 'examples/ifood/config.json');
+
+/**
+ * The model the in-process streaming tests share: the study's config, 20
+ * epochs, on the generator's 548-customer survey (the built core, as the
+ * CLI library under test uses it).
+ */
+export function surveyModel(engine: Engine): Model {
+  return trainCustomerValue(engine, { ...builtDefaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
+}
 
 /** A fresh temp directory after checking the CLI is built. */
 export function setup(prefix: string): string {

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig, explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, trainCustomerValue, type Engine, type Model } from '@cvnet/core';
+import { explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, type Engine, type Model } from '@cvnet/core';
 import { DataError, openCsv } from '@cvnet/core/data';
 import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
+import { surveyModel } from './helpers.js';
 import { classifiedHeader, formatColumns, formatStream, idChecker, scoreStream } from '../../packages/cli/src/lib/method-output.js';
 
 /** Every id hashes alike: each new id collides with all the earlier ones. */
@@ -74,7 +75,7 @@ describe('scoreStream and formatStream', () => {
     dir = await mkdtemp(join(tmpdir(), 'cvnet-stream-'));
     spillDir = await mkdtemp(join(tmpdir(), 'cvnet-stream-spill-'));
     engine = await loadEngine();
-    model = trainCustomerValue(engine, { ...defaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
+    model = surveyModel(engine);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript build script without type declarations
 import { modelValidatorSource } from '../../scripts/model-validator.js';
 import { readModelFile } from '../data/model-file.js';
@@ -133,13 +133,18 @@ describe('the generated fast path of reading a model', () => {
     const text = serializeModel(run.model);
     expect(parsePlainModel(JSON.parse(text))).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'cvnet-fast-parse-'));
-    writeFileSync(join(dir, 'method.json'), text);
-    expect(await readModelFile(join(dir, 'method.json'))).toStrictEqual(parseModelText(text));
+    try {
+      writeFileSync(join(dir, 'method.json'), text);
+      expect(await readModelFile(join(dir, 'method.json'))).toStrictEqual(parseModelText(text));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('readModelFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cvnet-model-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ModelError } from '../errors.js';
 import { shapeProblem } from './convert.js';
-import { MODEL_FORMAT, MODEL_VERSION, modelV1Schema, type Model } from './schema.js';
+import { MODEL_FORMAT, modelV1Schema, type Model } from './schema.js';
 
 export { modelToNetwork, networkToModel, serializeModel, trainingRecord, type ModelInfo } from './convert.js';
 
