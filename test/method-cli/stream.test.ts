@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, type Engine, type Model } from '@cvnet/core';
 import { DataError, openCsv } from '@cvnet/core/data';
 import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
-import { surveyModel } from './helpers.js';
 import { classifiedHeader, formatColumns, formatStream, idChecker, scoreStream } from '../../packages/cli/src/lib/method-output.js';
+import { surveyModel } from './helpers.js';
 
 /** Every id hashes alike: each new id collides with all the earlier ones. */
 const constant = (_id: string, out: Int32Array): void => {
