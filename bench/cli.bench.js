@@ -269,6 +269,23 @@ export async function cliBench({ quick, rows: given }) {
   return { records, notes };
 }
 
+/** bench/RESULTS-cli.md from this suite's records (a full `npm run bench` writes it too, from the same run). */
+export function writeCliMarkdown(records, notes) {
+  const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const md = `# CLI benchmark (\`npm run bench:cli\`, or the CLI part of \`npm run bench\`)
+
+${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}; ${new Date().toISOString()}.
+
+| tool | n | precision | value | unit |
+| --- | ---: | --- | ---: | --- |
+${records.map((r) => `| ${r.tool} | ${r.n.toLocaleString('en')} | ${r.precision} | ${fmt(r.value)} | ${r.unit} |`).join('\n')}
+
+${notes.map((n) => `- ${n}`).join('\n')}
+`;
+  writeFileSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, md);
+  renameSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, join(root, 'bench/RESULTS-cli.md'));
+}
+
 /** Standalone run: this suite only; full runs merge into results.json and write RESULTS-cli.md. */
 async function main() {
   const quick = process.argv.includes('--quick');
@@ -281,19 +298,7 @@ async function main() {
   const previous = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
   writeFileSync(`${path}.tmp`, `${JSON.stringify([...previous.filter((r) => r.suite !== 'cli'), ...records], null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
-  const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
-  const md = `# CLI benchmark (\`npm run bench:cli\`)
-
-${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}; ${new Date().toISOString()}.
-
-| tool | n | precision | value | unit |
-| --- | ---: | --- | ---: | --- |
-${records.map((r) => `| ${r.tool} | ${r.n.toLocaleString('en')} | ${r.precision} | ${fmt(r.value)} | ${r.unit} |`).join('\n')}
-
-${notes.map((n) => `- ${n}`).join('\n')}
-`;
-  writeFileSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, md);
-  renameSync(`${join(root, 'bench/RESULTS-cli.md')}.tmp`, join(root, 'bench/RESULTS-cli.md'));
+  writeCliMarkdown(records, notes);
   console.log('wrote bench/results.json (suite "cli") and bench/RESULTS-cli.md');
 }
 

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import {
   createEngine, createNetwork, defaultShape, loadModule, referenceEngine, trainThreaded,
 } from '../packages/core/dist/index.node.js';
-import { cliBench } from './cli.bench.js';
+import { cliBench, writeCliMarkdown } from './cli.bench.js';
 import { brainModel, brainVersion, loadTf, tfModel, tfVersion, useTfBackend } from './competitors.js';
 import { calibrate, flopsPerSample, medianSeconds, quick, syntheticData } from './common.js';
 import { plainForward, plainTrainer } from './plain.js';
@@ -106,6 +106,7 @@ notes.push(`brain.js ${brainVersion() ?? '(not installed)'} updates weights afte
 const cli = await cliBench({ quick });
 records.push(...cli.records);
 notes.push(...cli.notes);
+if (!quick && cli.records.length > 0) writeCliMarkdown(cli.records, cli.notes);
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',
