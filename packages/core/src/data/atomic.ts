@@ -32,11 +32,16 @@ export async function atomicWriteStream(
   source: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ): Promise<void> {
   const temp = tempPath(path);
+  // `flags: 'wx'` so a leftover temp name can never be clobbered silently.
+  const out = createWriteStream(temp, { flags: 'wx' });
   try {
-    // `flags: 'wx'` so a leftover temp name can never be clobbered silently.
-    await pipeline(Readable.from(source, { objectMode: false }), createWriteStream(temp, { flags: 'wx' }));
+    await pipeline(Readable.from(source, { objectMode: false }), out);
     await rename(temp, path);
   } catch (error) {
+    // The file is opened asynchronously: when the source fails at once, the
+    // open can still be under way as pipeline rejects, and would create the
+    // temp file after an rm. Wait until the stream has closed.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(temp, { force: true });
     // File-system failures (no such directory, permissions, disk full) become
     // one clear error about the target; the source's own errors pass through.
