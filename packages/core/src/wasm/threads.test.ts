@@ -47,6 +47,17 @@ describe('trainThreaded', () => {
     expect(maxRel(a.network.params, single.network.params)).toBeLessThan(1e-10);
   });
 
+  it('gives the same bits on every one of many short runs (each is ~80 hand-offs between threads)', async () => {
+    const small = randomData(7, 64);
+    const runs = await Promise.all(Array.from({ length: 12 }, () => trainThreaded(net, small, { threads: 2, params: { epochs: 40 } })));
+    const first = runs[0]!;
+    for (const run of runs) {
+      expect(bits(run)).toEqual(bits(first));
+      expect(run.history).toEqual(first.history);
+    }
+    expect(maxRel(first.history.perf, (await loadEngine()).train(net, small, { params: { epochs: 40 } }).history.perf)).toBeLessThan(1e-10);
+  });
+
   it('with one thread equals the engine bit for bit', async () => {
     const a = await trainThreaded(net, data, { ...options, threads: 1 });
     const single = (await loadEngine()).train(net, data, options);

@@ -35,21 +35,23 @@ export interface ThreadedTrainOptions extends TrainOptions {
   threads?: number;
 }
 
-// ctrl (Int32Array) words: sequence number, command, workers done, failure flag.
+// ctrl (Int32Array) words: sequence number, command, failure flag, then one
+// acknowledgement per worker (the last sequence number it finished).
 const SEQ = 0;
 const CMD = 1;
-const DONE = 2;
-const FAILED = 3;
+const FAILED = 2;
+const ACK = 3;
 const CMD_STOP = 0;
 const CMD_FORWARD = 1;
 const CMD_BACKWARD = 2;
-const CTRL_BYTES = 16;
+/** Bytes of ctrl for `threads` workers, rounded up so the f64 results that follow stay aligned. */
+const ctrlBytes = (threads: number): number => Math.ceil((ACK + threads) / 2) * 8;
 
 // The worker's body, evaluated as a CommonJS script: an inline script works
 // the same from src/ (vitest) and dist/, with no worker file to locate.
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, shape, inputs, targets, n, mode, sab, index, P } = workerData;
+const { module, shape, inputs, targets, n, mode, sab, ctrlInts, index, P } = workerData;
 const fail = () => { throw new Error('cvnet thread: unexpected import call'); };
 const x = new WebAssembly.Instance(module, {
   env: { abort: fail, progress: () => 0, remoteForward: fail, remoteBackward: fail },
@@ -67,14 +69,21 @@ x.free(inPtr);
 x.free(tPtr);
 const pPtr = x.alloc(P * 8);
 const gPtr = x.alloc(P * 8);
-const ctrl = new Int32Array(sab, 0, 4);
-const shared = new Float64Array(sab, ${CTRL_BYTES});
+const ctrl = new Int32Array(sab, 0, ctrlInts);
+const shared = new Float64Array(sab, ctrlInts * 4);
 const mine = P + 1 + index * (P + 1);
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, seen);
-  seen = Atomics.load(ctrl, ${SEQ});
+  // Run each sequence number exactly once: wait until it changes, however
+  // the wait ends (a worker that ran one command twice would acknowledge
+  // for a slice it had not yet computed).
+  let seq = Atomics.load(ctrl, ${SEQ});
+  while (seq === seen) {
+    Atomics.wait(ctrl, ${SEQ}, seen);
+    seq = Atomics.load(ctrl, ${SEQ});
+  }
+  seen = seq;
   const cmd = Atomics.load(ctrl, ${CMD});
   if (cmd === ${CMD_STOP}) break;
   try {
@@ -87,8 +96,8 @@ for (;;) {
   } catch {
     Atomics.store(ctrl, ${FAILED}, 1);
   }
-  Atomics.add(ctrl, ${DONE}, 1);
-  Atomics.notify(ctrl, ${DONE});
+  Atomics.store(ctrl, ${ACK} + index, seq);
+  Atomics.notify(ctrl, ${ACK} + index);
 }
 x.sliceClose();
 `;
@@ -122,9 +131,10 @@ export async function trainThreaded(
   const module = await loadModule();
   const P = net.params.length;
   const O = outputsOf(net);
-  const sab = new SharedArrayBuffer(CTRL_BYTES + 8 * (P + 1 + threads * (P + 1)));
-  const ctrl = new Int32Array(sab, 0, 4);
-  const shared = new Float64Array(sab, CTRL_BYTES);
+  const ctrlInts = ctrlBytes(threads) / 4;
+  const sab = new SharedArrayBuffer(ctrlBytes(threads) + 8 * (P + 1 + threads * (P + 1)));
+  const ctrl = new Int32Array(sab, 0, ctrlInts);
+  const shared = new Float64Array(sab, ctrlBytes(threads));
   const shape = encodeShape(net);
   const bounds = sliceBounds(data.samples, threads);
 
@@ -133,7 +143,7 @@ export async function trainThreaded(
     return new Worker(WORKER, {
       eval: true,
       workerData: {
-        module, shape, mode, sab, index, P, n: end - start,
+        module, shape, mode, sab, ctrlInts, index, P, n: end - start,
         inputs: data.inputs.slice(start * net.inputs, end * net.inputs),
         targets: data.targets.slice(start * O, end * O),
       },
@@ -145,14 +155,15 @@ export async function trainThreaded(
       worker.once('error', (error) => reject(new EngineError(`training thread ${w} failed to start: ${error.message}`, { cause: error })));
     })));
 
-    /** Runs one command on every worker and blocks until all are done. */
+    /** Runs one command on every worker and blocks until each has acknowledged it. */
     const dispatch = (cmd: number): void => {
-      Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, CMD, cmd);
-      Atomics.add(ctrl, SEQ, 1);
+      const seq = Atomics.add(ctrl, SEQ, 1) + 1;
       Atomics.notify(ctrl, SEQ);
-      for (let done = Atomics.load(ctrl, DONE); done < threads; done = Atomics.load(ctrl, DONE)) {
-        Atomics.wait(ctrl, DONE, done);
+      for (let w = 0; w < threads; w++) {
+        for (let ack = Atomics.load(ctrl, ACK + w); ack !== seq; ack = Atomics.load(ctrl, ACK + w)) {
+          Atomics.wait(ctrl, ACK + w, ack);
+        }
       }
       if (Atomics.load(ctrl, FAILED) !== 0) throw new EngineError('a training thread trapped in the Wasm core');
     };
