@@ -8,10 +8,13 @@
  * file is read record by record with openCsv. Outputs and errors are the
  * same on every path (tested).
  *
- * One thread: worker threads were tried (one BlockClassifier per thread,
- * blocks collected in order) and on 2 cores gave 1.67 s against 1.80 s for
- * a million rows while each thread's isolate added ~80 MB, past the 300 MB
- * that classify keeps to whatever the file size.
+ * One thread, on purpose. Worker threads were tried twice (one
+ * BlockClassifier per worker, the main thread taking blocks no worker had
+ * room for, outcomes awaited in file order). On 2 cores one worker made a
+ * million rows only 1.08–1.2× faster, as one thread already keeps ~1.3
+ * cores busy (GC, file writes; user + sys 2.0 s in 1.5 s), while its
+ * isolate added ~30 MB at 1 M rows and ~70 MB at 5 M (287 MB peak, against
+ * the 300 MB classify keeps to whatever the file size).
  */
 import { stat } from 'node:fs/promises';
 import type { Engine, Model } from '@cvnet/core';
