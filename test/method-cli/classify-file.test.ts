@@ -15,7 +15,7 @@ import {
   generateSurvey, loadEngine, pseudonymizerFromEnv, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
   type Engine, type Model,
 } from '@cvnet/core';
-import { dataStart, openCsv } from '@cvnet/core/data';
+import { openCsv } from '@cvnet/core/data';
 import { CsvBytes } from '../../packages/cli/src/lib/csv-bytes.js';
 import { classifyFile } from '../../packages/cli/src/lib/classify-file.js';
 import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js';
@@ -85,6 +85,9 @@ describe('classifyFile equals the general path', () => {
     await same(`\n${lines.join('\n')}\n\n`, survey);
     await same(plain.slice(0, -1), survey);
     await same(`${plain.slice(0, plain.indexOf('\n'))}\n`, survey);
+    // A header with a quoted line break in a column the model does not read.
+    const [head, ...body] = plain.split('\n');
+    await same([`${head},"a\nnote"`, ...body.map((l) => (l === '' ? l : `${l},x`))].join('\n'), survey);
   });
 
   it('on values the bulk reader hands back: spaces, signs, exponents, long decimals, blanks, stray CRs, non-ASCII ids', async () => {
@@ -169,15 +172,20 @@ describe('the bulk reader takes plain lines', () => {
     expect([...scoreLines(plan2, Buffer.from(noted), 2)!.matrix.values]).toEqual([...fast.matrix.values]);
   });
 
-  it('starts after the header, quoted or not, unless the header goes on past its line', async () => {
+  it("starts where openCsv's rows start: after a BOM, blank lines and the header, quoted or not, on one line or more", async () => {
     const at = async (text: string) => {
       const path = join(dir, `h${files++}.csv`);
       writeFileSync(path, text);
-      return dataStart(path);
+      const source = await openCsv(path);
+      await source.close();
+      return source.dataStart;
     };
     expect(await at('a,b\n1,2\n')).toEqual({ byte: 4, line: 1 });
     expect(await at('\ufeff\r\n"a","b"\r\n1,2\n')).toEqual({ byte: 14, line: 2 });
-    expect(await at('"a\nx",b\n1,2\n')).toBeUndefined();
+    expect(await at('"a\nx",b\n1,2\n')).toEqual({ byte: 8, line: 2 });
+    expect(await at('a,b')).toEqual({ byte: 3, line: 1 });
+    // A header past the first 16 KiB block.
+    expect(await at(`${'\n'.repeat(20_000)}a,b\n1,2\n`)).toEqual({ byte: 20_004, line: 20_001 });
   });
 
   it('CsvBytes writes what formatColumns writes, also for ids that need quotes and non-ASCII strategies', () => {

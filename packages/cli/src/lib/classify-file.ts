@@ -4,7 +4,7 @@
  * The file is read in blocks of whole lines and classified by
  * BlockClassifier, mostly straight from the bytes; from a block whose last
  * record goes on past it (a quoted line break at its end) on, and
- * throughout for a file whose header the line reader does not take, the
+ * throughout when the model reads columns the line reader does not, the
  * file is read record by record with openCsv. Outputs and errors are the
  * same on every path (tested).
  *
@@ -18,7 +18,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Engine, Model } from '@cvnet/core';
-import { csvLine, dataStart, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
+import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
 import { BlockClassifier } from './block-classifier.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
 
@@ -56,9 +56,9 @@ export async function* classifyFile(engine: Engine, model: Model, path: string, 
   let rest: CsvSource = source;
   let withHeader = true;
   try {
-    const start = await dataStart(path);
-    const classifier = start && BlockClassifier.create(engine, model, setup, formatOptions);
-    if (start !== undefined && classifier !== undefined) {
+    const start = source.dataStart;
+    const classifier = BlockClassifier.create(engine, model, setup, formatOptions);
+    if (classifier !== undefined) {
       await source.close();
       const dataBytes = (await stat(path)).size - start.byte;
       let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;

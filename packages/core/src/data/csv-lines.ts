@@ -5,7 +5,6 @@
  * stays the one definition of the grammar, line numbers and errors.
  */
 import { open } from 'node:fs/promises';
-import { recordsOfLines, type CsvPosition } from './csv.js';
 
 /**
  * Bytes per read: per-block work (a Wasm call, a write) is spread over
@@ -57,34 +56,6 @@ export async function* lineBlocks(path: string, start: number, size = LINE_BLOCK
   } finally {
     // A read still under way must finish before the file closes.
     await next.catch(() => undefined);
-    await file.close();
-  }
-}
-
-/**
- * Where the data starts when the header is one line: after a UTF-8 BOM,
- * blank lines and the first non-blank line (openCsv's header). Undefined
- * when the header goes on past its line (a quoted line break) or is longer
- * than `size`; the caller then reads with openCsv throughout.
- */
-export async function dataStart(path: string, size = LINE_BLOCK): Promise<CsvPosition | undefined> {
-  const file = await open(path, 'r');
-  try {
-    const bytes = Buffer.alloc(size);
-    const { bytesRead } = await file.read(bytes, 0, size, 0);
-    let from = bytesRead >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    for (let line = 1; ; line++) {
-      const lf = bytes.indexOf(10, from);
-      if (lf < 0 || lf >= bytesRead) return undefined;
-      const text = bytes.subarray(from, lf);
-      from = lf + 1;
-      const blank = text.length === 0 || (text.length === 1 && text[0] === 13);
-      if (blank) continue;
-      // A quoted header: one line only if no quoted field is open at its end.
-      if (text.includes(34) && recordsOfLines(path, 0, bytes.subarray(0, from), 0) === undefined) return undefined;
-      return { byte: from, line };
-    }
-  } finally {
     await file.close();
   }
 }

@@ -53,6 +53,12 @@ export interface CsvSource {
   /** Column names from the header row, trimmed. */
   readonly header: readonly string[];
   /**
+   * Where the rows start: the byte after the header record (after its line
+   * break, if any) and the lines up to there. A reader of whole lines
+   * (lineBlocks) can start there, as no record is open.
+   */
+  readonly dataStart: CsvPosition;
+  /**
    * The data rows, read lazily; errors surface as DataError while iterating.
    * Use either `records` or `batches`: they share one reader.
    */
@@ -117,14 +123,14 @@ export async function openCsv(path: string): Promise<CsvSource> {
   });
   scanner.width = header.length;
 
-  return sourceOf(path, header, blocks, pending);
+  return sourceOf(path, header, scanner.firstRecordEnd!, blocks, pending);
 }
 
 /**
  * A CsvSource over a block reader: `pending` rows (read with the header,
  * before the scanner knew the width) first, then the rest.
  */
-function sourceOf(path: string, header: readonly string[], blocks: AsyncGenerator<CsvRecord[], void>, pending: readonly CsvRecord[] = []): CsvSource {
+function sourceOf(path: string, header: readonly string[], dataStart: CsvPosition, blocks: AsyncGenerator<CsvRecord[], void>, pending: readonly CsvRecord[] = []): CsvSource {
   async function* batches(): AsyncGenerator<readonly CsvRecord[]> {
     try {
       if (pending.length > 0) {
@@ -151,6 +157,7 @@ function sourceOf(path: string, header: readonly string[], blocks: AsyncGenerato
   return {
     path,
     header,
+    dataStart,
     records: lazily(records),
     batches: { [Symbol.asyncIterator]: () => shared },
     close: async () => {
@@ -173,9 +180,9 @@ export interface CsvPosition {
  * reader that handled the lines before `at` itself hands the rest over.
  */
 export function openCsvAt(path: string, header: readonly string[], at: CsvPosition): CsvSource {
-  const scanner = new Scanner(path, at.line);
+  const scanner = new Scanner(path, at);
   scanner.width = header.length;
-  return sourceOf(path, header, readBlocks(path, scanner, at.byte));
+  return sourceOf(path, header, at, readBlocks(path, scanner, at.byte));
 }
 
 /**
@@ -188,7 +195,7 @@ export function openCsvAt(path: string, header: readonly string[], at: CsvPositi
  * @param linesBefore lines of the file before `bytes[0]`, where no record is open.
  */
 export function recordsOfLines(path: string, width: number, bytes: Buffer, linesBefore: number): CsvRecord[] | undefined {
-  const scanner = new Scanner(path, linesBefore);
+  const scanner = new Scanner(path, { byte: 0, line: linesBefore });
   scanner.width = width;
   const out: CsvRecord[] = [];
   scanner.push(bytes, out);
@@ -211,6 +218,7 @@ async function* readBlocks(path: string, scanner: Scanner, start = 0): AsyncGene
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const bom = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
       first = false;
+      if (bom) scanner.skip(3);
       yield* upTo((out) => scanner.push(bom ? chunk.subarray(3) : chunk, out));
     }
   } catch (error) {
@@ -255,8 +263,12 @@ class Scanner {
   width = 0;
   /** Lines seen so far: the number of the line being completed. */
   private line: number;
+  /** File offset of the first byte not yet split into lines (`rest[0]`). */
+  private byte: number;
   /** Bytes after the last line break of the previous block. */
   private rest: Buffer = Buffer.alloc(0);
+  /** Where the first record it found ends (openCsv's header): undefined until then. */
+  firstRecordEnd: CsvPosition | undefined;
   /** A quoted record still open at a line break: its text so far and first line. */
   private open: { text: string; from: number } | undefined;
 
@@ -265,9 +277,15 @@ class Scanner {
     return this.open !== undefined;
   }
 
-  /** @param linesBefore lines before the first byte it is given (a scan starting mid-file). */
-  constructor(private readonly path: string, linesBefore = 0) {
-    this.line = linesBefore;
+  /** @param at where the first byte it is given is (a scan may start mid-file). */
+  constructor(private readonly path: string, at: CsvPosition = { byte: 0, line: 0 }) {
+    this.line = at.line;
+    this.byte = at.byte;
+  }
+
+  /** Counts `bytes` file bytes that are not given to it (a BOM). */
+  skip(bytes: number): void {
+    this.byte += bytes;
   }
 
   /**
@@ -283,7 +301,9 @@ class Scanner {
       this.line++;
       this.take(bytes.toString('utf8', start, end), out);
       start = end + 1;
+      this.noteFirstRecord(out, this.byte + start);
     }
+    this.byte += start;
     this.rest = bytes.subarray(start);
   }
 
@@ -291,9 +311,16 @@ class Scanner {
     if (this.rest.length > 0) {
       this.line++;
       this.take(this.rest.toString('utf8'), out);
+      this.byte += this.rest.length;
+      this.noteFirstRecord(out, this.byte);
       this.rest = Buffer.alloc(0);
     }
     if (this.open !== undefined) throw this.unclosed(this.open.text, this.open.from);
+  }
+
+  /** Notes where the first record ends once one is out, `byte` being the end of the line just taken. */
+  private noteFirstRecord(out: readonly CsvRecord[], byte: number): void {
+    if (this.firstRecordEnd === undefined && out.length > 0) this.firstRecordEnd = { byte, line: this.line };
   }
 
   /** One physical line, without its LF. */
