@@ -5,6 +5,7 @@
  * common in order exports are found by default.
  */
 import { z } from 'zod';
+import { invalidConfigError } from '../config-issues.js';
 import { ConfigError } from '../errors.js';
 import { parseJsonc } from '../indicators/jsonc.js';
 
@@ -129,8 +130,7 @@ export function parseMapping(text: string, file = 'mapping'): Mapping {
 export function validateMapping(value: unknown, file = 'mapping'): Mapping {
   const parsed = mappingSchema.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`${file} is invalid:\n${lines.join('\n')}`, { path: parsed.error.issues[0]?.path.map(String).join('.') });
+    throw invalidConfigError(file, parsed.error);
   }
   const m = parsed.data;
   if ((m.tables === undefined) !== (m.query === undefined)) {

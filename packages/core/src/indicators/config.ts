@@ -5,6 +5,7 @@
  * references (ids, dimensions, weights) are checked after the shape.
  */
 import { z } from 'zod';
+import { invalidConfigError } from '../config-issues.js';
 import { ConfigError } from '../errors.js';
 import { parseJsonc } from './jsonc.js';
 
@@ -175,10 +176,6 @@ export type Strategies = ProjectConfig['strategies'];
 export type Direction = z.infer<typeof direction>;
 export type MissingPolicy = z.infer<typeof missing>;
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.') || '(top level)';
-}
-
 /**
  * Validates an already-parsed config object and applies defaults.
  *
@@ -188,9 +185,7 @@ function issuePath(path: readonly PropertyKey[]): string {
 export function validateConfig(value: unknown, file = 'config'): ProjectConfig {
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${issuePath(i.path)}: ${i.message}`);
-    const first = parsed.error.issues[0];
-    throw new ConfigError(`${file} is invalid:\n${lines.join('\n')}`, first ? { path: issuePath(first.path) } : {});
+    throw invalidConfigError(file, parsed.error);
   }
   checkReferences(parsed.data, file);
   return parsed.data;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { configSchema } from './config.js';
-import { ConfigError } from '../errors.js';
+import { invalidConfigError } from '../config-issues.js';
 import type { FittedIndicatorSystem } from './fit.js';
 
 const score = z.number().int().min(1).max(5);
@@ -46,8 +46,7 @@ export const fittedSystemSchema = z.strictObject({
 export function validateFittedSystem(value: unknown, what = 'fitted indicator system'): FittedIndicatorSystem {
   const parsed = fittedSystemSchema.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`${what} is invalid:\n${lines.join('\n')}`);
+    throw invalidConfigError(what, parsed.error);
   }
   return parsed.data;
 }

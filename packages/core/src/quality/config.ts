@@ -13,7 +13,7 @@
  * ```
  */
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { invalidConfigError } from '../config-issues.js';
 import { parseJsonc } from '../indicators/jsonc.js';
 
 const column = z.string().trim().min(1);
@@ -61,8 +61,7 @@ export type OutlierRule = QualityConfig['outliers'][string];
 export function validateQualityConfig(value: unknown, file = 'quality policy'): QualityConfig {
   const parsed = qualityConfigSchema.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`${file} is invalid:\n${lines.join('\n')}`, { path: parsed.error.issues[0]?.path.map(String).join('.') ?? '' });
+    throw invalidConfigError(file, parsed.error);
   }
   return parsed.data;
 }

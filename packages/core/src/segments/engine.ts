@@ -3,6 +3,7 @@
  * put every possible customer in exactly one segment; then `assign` places
  * real customers.
  */
+import { invalidConfigError } from '../config-issues.js';
 import { ConfigError, DataError } from '../errors.js';
 import { parseJsonc } from '../indicators/jsonc.js';
 import type { CustomerClass } from '../method/classify.js';
@@ -60,10 +61,6 @@ export interface CompileSegmentsOptions {
   budget?: number;
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.') || '(top level)';
-}
-
 /**
  * Validates a parsed segment config (applying defaults).
  * @throws ConfigError listing every problem with its path.
@@ -71,9 +68,7 @@ function issuePath(path: readonly PropertyKey[]): string {
 export function validateSegmentConfig(value: unknown, file = 'segments'): SegmentConfig {
   const parsed = segmentConfigSchema.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${issuePath(i.path)}: ${i.message}`);
-    const first = parsed.error.issues[0];
-    throw new ConfigError(`${file} is invalid:\n${lines.join('\n')}`, first ? { path: issuePath(first.path) } : {});
+    throw invalidConfigError(file, parsed.error);
   }
   return parsed.data;
 }
