@@ -6,18 +6,18 @@
  * reported with its JSON Pointer, not just the first.
  */
 import { z } from 'zod';
-import { sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
+// Core's own blank test and date reader, so a value passes here exactly when its scorer reads it.
+import { isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
 
 type Check = (value: unknown) => string | undefined;
 
-const isEmpty = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 /** The number core's scorer reads from a cell (same conversion, so the checks agree with it). */
 const numberOf = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v).trim()));
 const shown = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 function required(check: Check, missingOk: boolean, what: string): Check {
-  return (v) => (isEmpty(v) ? (missingOk ? undefined : `missing value; expected ${what}`) : check(v));
+  return (v) => (isBlank(v) ? (missingOk ? undefined : `missing value; expected ${what}`) : check(v));
 }
 
 const scoreCheck: Check = (v) => {
@@ -28,16 +28,6 @@ const scoreCheck: Check = (v) => {
 };
 
 const numberCheck: Check = (v) => (Number.isFinite(numberOf(v)) ? undefined : `expected a number, got ${shown(v)}`);
-
-const DAY_MS = 86_400_000;
-/** Days since 1970 of YYYY-MM-DD (time of day ignored), null for a date that does not exist. */
-function isoDay(text: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text.trim());
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t.getTime() / DAY_MS : null;
-}
 
 function dateCheck(asOf: string): Check {
   const limit = isoDay(asOf);
@@ -174,7 +164,7 @@ export function customerIssues(
     const result = checks.schema.safeParse(row);
     if (!result.success) for (const issue of result.error.issues) issues.push(located(String(issue.path[0]), issue.message));
     const id = row[checks.idColumn];
-    if (isEmpty(id)) continue;
+    if (isBlank(id)) continue;
     const key = String(id).trim();
     const before = seen.get(key);
     if (before === undefined) seen.set(key, index);

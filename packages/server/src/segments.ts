@@ -5,7 +5,7 @@
  * customer.
  */
 import {
-  BUILTIN_SEGMENTS, ConfigError, DataError, compileSegments, stripJsonComments, subjectOf,
+  BUILTIN_SEGMENTS, ConfigError, DataError, compileSegments, fittingBuiltinSegments, stripJsonComments, subjectOf,
   type CustomerRow, type Model, type ScoredBatch, type SegmentEngine,
 } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
@@ -66,14 +66,8 @@ export function segmentMapFor(model: Model, setting: SegmentsSetting | undefined
   if (setting !== undefined) {
     return { engine: compileSegments(setting.config, { file: setting.source, indicators }), builtin: setting.builtin ?? null };
   }
-  for (const [name, config] of Object.entries(BUILTIN_SEGMENTS)) {
-    try {
-      return { engine: compileSegments(config, { file: `segment map "${name}"`, indicators }), builtin: name };
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-    }
-  }
-  return undefined;
+  const fitting = fittingBuiltinSegments(indicators);
+  return fitting === undefined ? undefined : { engine: fitting.engine, builtin: fitting.name };
 }
 
 /** What GET /v1/model says about the map: enough for a client to name, describe and act on every segment. */

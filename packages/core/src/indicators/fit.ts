@@ -5,7 +5,7 @@
 import type { IndicatorConfig, IndicatorSource, ProjectConfig } from './config.js';
 import { ConfigError, DataError } from '../errors.js';
 import { categoricalScore, cutsRule, numericScore, fitQuantiles, medianScore, type FittedRule } from './rules.js';
-import { asOfDay, describeSource, isBlank, lineOf, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
+import { describeSource, isBlank, isoDay, lineOf, numericValue, sourceColumns, textValue, type Cell, type CustomerRow } from './source.js';
 
 /** An indicator with its rule made concrete; stored in the model. */
 export interface FittedIndicator {
@@ -95,7 +95,8 @@ function fitIndicator(ind: IndicatorConfig, rows: readonly CustomerRow[], number
   const fixed = typeof r.missing === 'number' ? r.missing : null;
   const base = { id: ind.id, name: ind.name, dimension: ind.dimension, source: ind.source, from: r.type };
   const src = ind.source;
-  if (typeof src !== 'string' && 'days_since' in src && asOfDay(src.asOf) === null) {
+  // The config schema only checks the shape of asOf, not that the date exists.
+  if (typeof src !== 'string' && 'days_since' in src && isoDay(src.asOf) === null) {
     throw new ConfigError(`indicator "${ind.id}": asOf ${src.asOf} is not a valid date`, { indicator: ind.id });
   }
   if (r.type === 'categorical' && typeof src !== 'string' && !('column' in src)) {

@@ -34,8 +34,8 @@ export function describeSource(source: IndicatorSource): string {
   return `days_since(${source.days_since}, ${source.asOf})`;
 }
 
-/** An empty value: null, undefined or blank text. */
-export function isBlank(v: string | number | null | undefined): boolean {
+/** An empty value: null, undefined or blank text (any type: the server checks JSON values with it too). */
+export function isBlank(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
@@ -59,8 +59,8 @@ function numberAt(row: CustomerRow, column: string, cell: Cell): number | null {
 
 const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 of an ISO date (time of day, if present, ignored). */
-function isoDay(text: string): number | null {
+/** Days since 1970-01-01 of an ISO date (time of day, if present, ignored); null for a date that does not exist. */
+export function isoDay(text: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text.trim());
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -69,11 +69,6 @@ function isoDay(text: string): number | null {
   const back = new Date(t);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
   return t / DAY_MS;
-}
-
-/** Validates an `asOf` date (the config schema only checks its shape). */
-export function asOfDay(asOf: string): number | null {
-  return isoDay(asOf);
 }
 
 /**
@@ -101,7 +96,7 @@ export function numericValue(source: IndicatorSource, row: CustomerRow, cell: Ce
   const where = `row ${cell.line}, column "${source.days_since}" (indicator "${cell.indicator}")`;
   const detail = { row: cell.line, column: source.days_since, indicator: cell.indicator };
   if (day === null) throw new DataError(`${where}: expected a date as YYYY-MM-DD, got ${JSON.stringify(v)}`, detail);
-  const days = (asOfDay(source.asOf) ?? NaN) - day;
+  const days = (isoDay(source.asOf) ?? NaN) - day;
   if (days < 0) throw new DataError(`${where}: date ${String(v)} is after asOf ${source.asOf}`, detail);
   return days;
 }

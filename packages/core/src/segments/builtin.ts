@@ -8,6 +8,8 @@
  *   indicators and the A–D classes, in the spirit of the education company
  *   that managed every customer through one of 17 label combinations.
  */
+import { ConfigError } from '../errors.js';
+import { compileSegments, type SegmentEngine } from './engine.js';
 import type { SegmentConfigInput } from './schema.js';
 
 const r = (...scores: number[]): { score: string; in: number[] } => ({ score: 'recency', in: scores });
@@ -191,3 +193,20 @@ export const VALUE17_SEGMENTS: SegmentConfigInput = {
 
 /** Shipped maps by name (`--segments rfm`). */
 export const BUILTIN_SEGMENTS: Readonly<Record<string, SegmentConfigInput>> = { value17: VALUE17_SEGMENTS, rfm: RFM_SEGMENTS };
+
+/**
+ * The first shipped map (value17, then rfm) whose rules read only scores in
+ * `indicators`, compiled; undefined when none does. `indicators` undefined:
+ * scores are not checked. The default of both `cvnet segment` and the server.
+ */
+export function fittingBuiltinSegments(indicators: readonly string[] | undefined): { name: string; engine: SegmentEngine } | undefined {
+  for (const [name, config] of Object.entries(BUILTIN_SEGMENTS)) {
+    try {
+      return { name, engine: compileSegments(config, { file: `segment map "${name}"`, ...(indicators === undefined ? {} : { indicators }) }) };
+    } catch (error) {
+      // A map reading a score the indicators lack: try the next one.
+      if (!(error instanceof ConfigError)) throw error;
+    }
+  }
+  return undefined;
+}
