@@ -182,6 +182,10 @@ describe('report sections', () => {
     const bad = cvnet(['run', '--out', 'badseg', '--segments', 'nope.json'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^Error: nope\.json: segment config not found/);
+    // A name Object.prototype has is a file name like any other.
+    const inherited = cvnet(['segment', '--segments', 'constructor', '--check'], dir);
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toMatch(/^Error: constructor: segment config not found \(shipped maps: value17, rfm\)/);
   });
 
   it('cvnet report re-renders a run directory with segments and clusters', () => {

@@ -10,6 +10,7 @@ import {
   ConfigError,
   OptionsError,
   compileSegments,
+  fittingBuiltinSegments,
   parseSegments,
   pseudonymizerFromEnv,
   scoreWithModel,
@@ -120,8 +121,9 @@ export async function readScoredFile(path: string, model: Model | undefined, eng
  */
 export async function loadSegmentMap(choice: string | undefined, available: readonly string[] | undefined): Promise<SegmentEngine> {
   const check = available === undefined ? {} : { indicators: available };
-  if (choice !== undefined && BUILTIN_SEGMENTS[choice]) {
-    return compileSegments(BUILTIN_SEGMENTS[choice], { file: `segment map "${choice}"`, ...check });
+  // Own names only: "constructor" or "toString" are file names, not Object.prototype's members.
+  if (choice !== undefined && Object.hasOwn(BUILTIN_SEGMENTS, choice)) {
+    return compileSegments(BUILTIN_SEGMENTS[choice]!, { file: `segment map "${choice}"`, ...check });
   }
   if (choice !== undefined) {
     const text = await readFile(choice, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -129,13 +131,8 @@ export async function loadSegmentMap(choice: string | undefined, available: read
     });
     return parseSegments(text, { file: choice, ...check });
   }
-  for (const [name, config] of Object.entries(BUILTIN_SEGMENTS)) {
-    try {
-      return compileSegments(config, { file: `segment map "${name}"`, ...check });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-    }
-  }
+  const fitting = fittingBuiltinSegments(available);
+  if (fitting !== undefined) return fitting.engine;
   throw new ConfigError(`no shipped segment map fits indicators ${(available ?? []).join(', ')} (value17 needs the study's indicators, rfm needs recency and frequency); give --segments <config.json>`);
 }
 
