@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   generateSurvey, loadEngine, pseudonymizerFromEnv, scoreCustomers, scoreWithModel, scoringSystem, toCsv, trainCustomerValue,
   type Engine, type Model,
@@ -23,6 +23,12 @@ import { loadConfig, readCustomers, toRow } from '../../packages/cli/src/lib/met
 import { formatColumns, formatStream, scoreStream, type OutputFormat } from '../../packages/cli/src/lib/method-output.js';
 import { sharedData } from '../shared-data.js';
 import { ifoodConfig, surveyModel } from './helpers.js';
+
+// scoreLines watched, to tell which path classifyFile took (its output is the same either way).
+vi.mock('../../packages/cli/src/lib/line-scorer.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../packages/cli/src/lib/line-scorer.js')>();
+  return { ...original, scoreLines: vi.fn(original.scoreLines) };
+});
 
 type Outcome = { text: string } | { error: string };
 
@@ -87,7 +93,15 @@ describe('classifyFile equals the general path', () => {
     await same(`${plain.slice(0, plain.indexOf('\n'))}\n`, survey);
     // A header with a quoted line break in a column the model does not read.
     const [head, ...body] = plain.split('\n');
-    await same([`${head},"a\nnote"`, ...body.map((l) => (l === '' ? l : `${l},x`))].join('\n'), survey);
+    const noted = [`${head},"a\nnote"`, ...body.map((l) => (l === '' ? l : `${l},x`))].join('\n');
+    await same(noted, survey);
+    // … and read in bulk from the line after it.
+    vi.mocked(scoreLines).mockClear();
+    const path = join(dir, `f${files++}.csv`);
+    writeFileSync(path, noted);
+    await outcome(classifyFile(engine, survey, path, { format: 'csv' }));
+    expect(vi.mocked(scoreLines).mock.calls.map((call) => call[2])).toEqual([3]);
+    expect(vi.mocked(scoreLines).mock.results[0]?.value).toBeDefined();
   });
 
   it('on values the bulk reader hands back: spaces, signs, exponents, long decimals, blanks, stray CRs, non-ASCII ids', async () => {

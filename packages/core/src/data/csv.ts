@@ -54,8 +54,8 @@ export interface CsvSource {
   readonly header: readonly string[];
   /**
    * Where the rows start: the byte after the header record (after its line
-   * break, if any) and the lines up to there. A reader of whole lines
-   * (lineBlocks) can start there, as no record is open.
+   * break, if any) and the lines up to there; for openCsvAt, its `at`. A
+   * reader of whole lines (lineBlocks) can start there, as no record is open.
    */
   readonly dataStart: CsvPosition;
   /**

@@ -47,7 +47,7 @@ describe('trainThreaded', () => {
     expect(maxRel(a.network.params, single.network.params)).toBeLessThan(1e-10);
   });
 
-  it('gives the same bits on every one of many short runs (each is ~80 hand-offs between threads)', async () => {
+  it('gives the same bits on many short runs started together (each ~80 hand-offs between threads)', async () => {
     const small = randomData(7, 64);
     const runs = await Promise.all(Array.from({ length: 12 }, () => trainThreaded(net, small, { threads: 2, params: { epochs: 40 } })));
     const first = runs[0]!;
