@@ -34,12 +34,6 @@ export interface ClassifyFileOptions {
   readonly idCap?: number;
 }
 
-function lineFeeds(bytes: Uint8Array): number {
-  let count = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count++;
-  return count;
-}
-
 /**
  * The classified file as output chunks (the CSV header with the first
  * block, so an error in the first rows leaves no output).
@@ -64,8 +58,7 @@ export async function* classifyFile(engine: Engine, model: Model, path: string, 
       let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
       let handOver: CsvPosition | undefined;
       let line = start.line;
-      for await (const { bytes, byte } of lineBlocks(path, start.byte, blockBytes)) {
-        const feeds = lineFeeds(bytes);
+      for await (const { bytes, byte, feeds } of lineBlocks(path, start.byte, blockBytes)) {
         // The id table sized once from the first block's line length, not regrown as it fills.
         if (byte === start.byte) ids.expect(Math.ceil((dataBytes * feeds) / bytes.length));
         const block = classifier.classify(bytes, { byte, line });

@@ -20,6 +20,17 @@ export interface LineBlock {
   readonly bytes: Buffer;
   /** File offset of `bytes[0]`. */
   readonly byte: number;
+  /** Line feeds in `bytes`: the lines a reader moves on by. */
+  readonly feeds: number;
+}
+
+/** Bytes kept free before each read for the last line of the block before (longer ones are concatenated). */
+const CARRY_ROOM = 4096;
+
+function lineFeeds(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count++;
+  return count;
 }
 
 /**
@@ -30,29 +41,38 @@ export interface LineBlock {
 export async function* lineBlocks(path: string, start: number, size = LINE_BLOCK): AsyncGenerator<LineBlock> {
   const file = await open(path, 'r');
   let position = start;
-  const read = async (): Promise<Buffer> => {
-    const chunk = Buffer.allocUnsafe(size);
-    const { bytesRead } = await file.read(chunk, 0, size, position);
+  // Each read lands after CARRY_ROOM spare bytes, where the previous block's
+  // unfinished last line is copied: no concatenation of the whole block.
+  const read = async (): Promise<{ buffer: Buffer; length: number }> => {
+    const buffer = Buffer.allocUnsafe(CARRY_ROOM + size);
+    const { bytesRead } = await file.read(buffer, CARRY_ROOM, size, position);
     position += bytesRead;
-    return chunk.subarray(0, bytesRead);
+    return { buffer, length: bytesRead };
   };
   let next = read();
   try {
     let carry: Buffer = Buffer.alloc(0);
     let byte = start;
     for (;;) {
-      const chunk = await next;
-      if (chunk.length === 0) break;
+      const { buffer, length } = await next;
+      if (length === 0) break;
       next = read();
-      const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      let bytes: Buffer;
+      if (carry.length <= CARRY_ROOM) {
+        carry.copy(buffer, CARRY_ROOM - carry.length);
+        bytes = buffer.subarray(CARRY_ROOM - carry.length, CARRY_ROOM + length);
+      } else {
+        bytes = Buffer.concat([carry, buffer.subarray(CARRY_ROOM, CARRY_ROOM + length)]);
+      }
       const end = bytes.lastIndexOf(10) + 1;
       carry = bytes.subarray(end);
       if (end > 0) {
-        yield { bytes: bytes.subarray(0, end), byte };
+        const whole = bytes.subarray(0, end);
+        yield { bytes: whole, byte, feeds: lineFeeds(whole) };
         byte += end;
       }
     }
-    if (carry.length > 0) yield { bytes: carry, byte };
+    if (carry.length > 0) yield { bytes: carry, byte, feeds: 0 };
   } finally {
     // A read still under way must finish before the file closes.
     await next.catch(() => undefined);
