@@ -1,16 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { applyMinMax, loadScorer, modelToNetwork, type Model, type Precision } from '@cvnet/core/lean';
-import {
-  DataError,
-  atomicWriteStream,
-  columnIndexes,
-  csvLine,
-  openCsv,
-  parseNumber,
-  readModelFile,
-  type CsvSource,
-} from '@cvnet/core/data';
+import { DataError, atomicWriteStream, openCsv, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
+import { predictFile } from '../lib/predict-file.js';
 import { precisionFlag, resolvePrecision } from '../lib/speed-flags.js';
 import { writeToStdout } from '../lib/stdout.js';
 
@@ -47,8 +38,7 @@ The model's input columns are scaled with the ranges saved at training time (val
           { column: missing[0] },
         );
       }
-      const indexes = columnIndexes(source, model.inputs.names);
-      const rows = predictRows(source, model, indexes, precision);
+      const rows = predictFile(source, model, { precision });
       if (flags.out === undefined) {
         await writeToStdout(rows);
       } else {
@@ -57,50 +47,5 @@ The model's input columns are scaled with the ranges saved at training time (val
     } catch (error) {
       fail(this, error);
     }
-  }
-}
-
-/** Output column names: the model's, suffixed when the file already uses them. */
-function outputNames(header: readonly string[], model: Model): string[] {
-  return model.outputs.names.map((name) => (header.includes(name) ? `${name}_predicted` : name));
-}
-
-/**
- * The output CSV (csv-stringify's format), header first, then one text block
- * per batch of rows read (one forward pass each). A row whose own text is
- * already csv-stringify's (see CsvRecord.text) is copied and the outputs
- * appended as csvLine writes numbers; other rows go through csvLine.
- */
-async function* predictRows(source: CsvSource, model: Model, indexes: readonly number[], precision: Precision): AsyncGenerator<string> {
-  const engine = await loadScorer();
-  const net = modelToNetwork(model);
-  const names = model.inputs.names;
-  const width = names.length;
-  const outputs = model.outputs.names.length;
-  yield csvLine([...source.header, ...outputNames(source.header, model)]);
-
-  let inputs = new Float64Array(0);
-  for await (const batch of source.batches) {
-    if (inputs.length < batch.length * width) inputs = new Float64Array(batch.length * width);
-    for (let q = 0; q < batch.length; q++) {
-      const record = batch[q]!;
-      for (let j = 0; j < width; j++) {
-        inputs[q * width + j] = parseNumber(record.fields[indexes[j]!]!, source.path, record.line, names[j]!);
-      }
-    }
-    const y = engine.forward(net, applyMinMax(inputs.subarray(0, batch.length * width), model.inputs), batch.length, { precision });
-    const lines: string[] = [];
-    for (let q = 0; q < batch.length; q++) {
-      const record = batch[q]!;
-      const values = y.subarray(q * outputs, (q + 1) * outputs);
-      if (record.text === undefined) {
-        lines.push(csvLine([...record.fields, ...values]));
-        continue;
-      }
-      let line = record.text;
-      for (let k = 0; k < outputs; k++) line += `,${values[k]!}`;
-      lines.push(`${line}\n`);
-    }
-    yield lines.join('');
   }
 }

@@ -18,6 +18,7 @@
  */
 import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
 import { cyrb64Ascii } from './id-table.js';
+import { POW10, shortDecimal } from './short-decimal.js';
 
 /** How one indicator's score is made from the fields of a line. */
 interface IndicatorPlan {
@@ -93,37 +94,6 @@ export function linePlan(model: Model, header: readonly string[]): LinePlan | un
   }
   return { width: header.length, indicators: system.indicators.map((i) => i.id), fields, numbers, texts, plans };
 }
-
-/** 10^k for k ≤ 15: exact doubles. */
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
-
-/**
- * `bytes[from..to)` as a short decimal ([+-] digits [. digits], at most 15
- * digits, no exponent: m / 10^k is then the double Number() reads), or
- * undefined for anything else, an empty field included.
- */
-function shortDecimal(bytes: Uint8Array, from: number, to: number): number | undefined {
-  let i = from;
-  const negative = bytes[i] === 45;
-  if (negative || bytes[i] === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let scale = -1;
-  for (; i < to; i++) {
-    const c = bytes[i]!;
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (scale >= 0) scale++;
-    } else if (c === 46 && scale < 0) {
-      scale = 0;
-    } else return undefined;
-  }
-  if (digits === 0 || digits > 15) return undefined;
-  const value = scale > 0 ? m / POW10[scale]! : m;
-  return negative ? -value : value;
-}
-
 
 /** A number's score under the indicator's rule, or undefined for what the general path must judge (a likert value out of 1–5). */
 function scoreOf(indicator: FittedIndicator, v: number): number | undefined {
