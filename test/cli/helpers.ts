@@ -57,3 +57,10 @@ export function writeFixture(path: string, rows: number, seed = 1): void {
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
+
+/** Edits the comma-separated fields of `lines[i]` in place (test data with odd values here and there). */
+export function editFields(lines: string[], i: number, edit: (fields: string[]) => void): void {
+  const fields = lines[i]!.split(',');
+  edit(fields);
+  lines[i] = fields.join(',');
+}

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyMinMax, loadEngine, modelToNetwork, type Model } from '@cvnet/core';
 import { openCsv, readModelFile, recordsOfLines } from '@cvnet/core/data';
 import { predictFile } from '../../packages/cli/src/lib/predict-file.js';
-import { cvnet, requireBuild, writeFixture } from './helpers.js';
+import { cvnet, editFields, requireBuild, writeFixture } from './helpers.js';
 
 // The record reader of a block, watched: a plain file must never need it.
 vi.mock('@cvnet/core/data', async (importOriginal) => {
@@ -96,11 +96,7 @@ describe('predictFile equals csv-parse → engine → csv-stringify', () => {
 
   it('on values it hands back: spaces, exponents, signs, long decimals, non-ASCII and broken UTF-8 text', async () => {
     const lines = fixture.split('\n');
-    const edit = (i: number, f: (fields: string[]) => void): void => {
-      const fields = lines[i]!.split(',');
-      f(fields);
-      lines[i] = fields.join(',');
-    };
+    const edit = (i: number, f: (fields: string[]) => void): void => editFields(lines, i, f);
     edit(10, (f) => (f[1] = ' 4.5 '));
     edit(20, (f) => (f[2] = '1e-3'));
     edit(30, (f) => (f[1] = '+2.5'));

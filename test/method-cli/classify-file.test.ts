@@ -22,6 +22,7 @@ import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js'
 import { loadConfig, readCustomers, toRow } from '../../packages/cli/src/lib/method-input.js';
 import { formatColumns, formatStream, scoreStream, type OutputFormat } from '../../packages/cli/src/lib/method-output.js';
 import { sharedData } from '../shared-data.js';
+import { editFields } from '../cli/helpers.js';
 import { ifoodConfig, surveyModel } from './helpers.js';
 
 // scoreLines watched, to tell which path classifyFile took (its output is the same either way).
@@ -106,11 +107,7 @@ describe('classifyFile equals the general path', () => {
 
   it('on values the bulk reader hands back: spaces, signs, exponents, long decimals, blanks, stray CRs, non-ASCII ids', async () => {
     const lines = plain.split('\n');
-    const edit = (i: number, f: (fields: string[]) => void): void => {
-      const fields = lines[i]!.split(',');
-      f(fields);
-      lines[i] = fields.join(',');
-    };
+    const edit = (i: number, f: (fields: string[]) => void): void => editFields(lines, i, f);
     edit(10, (f) => (f[3] = ' 4 '));
     edit(20, (f) => (f[4] = '+3'));
     edit(30, (f) => (f[5] = '2e0'));

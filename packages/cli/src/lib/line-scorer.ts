@@ -18,7 +18,7 @@
  */
 import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
 import { cyrb64Ascii } from './id-table.js';
-import { POW10, shortDecimal } from './short-decimal.js';
+import { decimalAt } from './short-decimal.js';
 
 /** How one indicator's score is made from the fields of a line. */
 interface IndicatorPlan {
@@ -143,9 +143,7 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
         if (kind !== SKIP) {
           if (inner || from === to) return undefined;
           if (kind >= 0) {
-            const value = shortDecimal(bytes, from, to);
-            if (value === undefined) return undefined;
-            numbers[kind] = value;
+            if (decimalAt(bytes, from, to, numbers, kind) !== to) return undefined;
           } else {
             for (let i = from; i < to; i++) if (bytes[i]! < 33 || bytes[i]! > 126) return undefined;
             if (kind === ID) {
@@ -158,26 +156,9 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
           }
         }
       } else if (kind >= 0) {
-        // A plain number, the common case, parsed in one pass as shortDecimal
-        // does (whatever follows it must end the field: checked below).
-        let c = bytes[q];
-        const negative = c === 45;
-        if (negative || c === 43) c = bytes[++q];
-        let m = 0;
-        let digits = 0;
-        let scale = -1;
-        for (;; c = bytes[++q]) {
-          if (c !== undefined && c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            digits++;
-            if (scale >= 0) scale++;
-          } else if (c === 46 && scale < 0) {
-            scale = 0;
-          } else break;
-        }
-        if (digits === 0 || digits > 15) return undefined;
-        const value = scale > 0 ? m / POW10[scale]! : m;
-        numbers[kind] = negative ? -value : value;
+        // A plain number, the common case (whatever follows it must end the field: checked below).
+        q = decimalAt(bytes, q, length, numbers, kind);
+        if (q < 0) return undefined;
       } else if (kind !== SKIP) {
         // An id or a text: printable ASCII, no space, so nothing for trim or UTF-8 to change.
         const from = q;

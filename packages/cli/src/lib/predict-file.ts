@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { applyMinMax, loadScorer, modelToNetwork, type Model, type Network, type Precision, type Scorer } from '@cvnet/core/lean';
 import { csvLine, columnIndexes, LINE_BLOCK, lineBlocks, openCsvAt, parseNumber, recordsOfLines, type CsvRecord, type CsvSource } from '@cvnet/core/data';
-import { POW10 } from './short-decimal.js';
+import { decimalAt } from './short-decimal.js';
 
 export interface PredictFileOptions {
   /** @default 'f64' */
@@ -134,24 +134,8 @@ function plainLines(bytes: Buffer, feeds: number, slots: Int32Array, inputCount:
       if (field === width) return undefined; // more fields than the header
       const slot = slots[field]!;
       if (slot >= 0) {
-        // A short decimal, parsed in one pass as shortDecimal does.
-        let c = bytes[q];
-        const negative = c === 45;
-        if (negative || c === 43) c = bytes[++q];
-        let m = 0;
-        let digits = 0;
-        let scale = -1;
-        for (; q < end; c = bytes[++q]) {
-          if (c! >= 48 && c! <= 57) {
-            m = m * 10 + (c! - 48);
-            digits++;
-            if (scale >= 0) scale++;
-          } else if (c === 46 && scale < 0) scale = 0;
-          else break;
-        }
-        if (digits === 0 || digits > 15 || (q < end && c !== COMMA)) return undefined;
-        const value = scale > 0 ? m / POW10[scale]! : m;
-        inputs[row * inputCount + slot] = negative ? -value : value;
+        q = decimalAt(bytes, q, end, inputs, row * inputCount + slot);
+        if (q < 0 || (q < end && bytes[q] !== COMMA)) return undefined;
       } else {
         for (let c = bytes[q]; q < end && c !== COMMA; c = bytes[++q]) if (c === CR) return undefined;
       }
