@@ -22,7 +22,8 @@ function stringify(...args: Parameters<CsvStringifySync['stringify']>): string {
   return csvStringifyModule.stringify(...args);
 }
 
-const NEEDS_QUOTES = /[",\r\n]/;
+/** What makes csv-stringify quote a field: a quote, comma, CR or LF in it. */
+export const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * Quoted forms of recent short strings: the same few (class strategies,

@@ -73,16 +73,22 @@ describe('CSV reading', () => {
     expect(source.header).toEqual(['id', 'a', 'b', 'c']);
     const got: { record: string[]; lines: number }[] = [];
     let withText = 0;
+    let quotedWithText = 0;
     for await (const r of source.records) {
       got.push({ record: [...r.fields], lines: r.line });
       if (r.text !== undefined) {
         // The row's own text is what csv-stringify would write for its fields.
         expect(`${r.text}\n`).toBe(stringify([r.fields]));
         withText++;
+        if (r.text.includes('"')) quotedWithText++;
+      } else if (!r.fields.some((f) => /[\r\n]/.test(f))) {
+        // … and only a line csv-stringify would write differently goes without it.
+        expect(text).not.toContain(eol + stringify([r.fields]).slice(0, -1) + eol);
       }
     }
     expect(got).toEqual(expected.slice(1).map((e) => ({ record: e.record, lines: e.info.lines })));
     expect(withText).toBeGreaterThan(100);
+    expect(quotedWithText).toBeGreaterThan(100);
     expect(got.length).toBeGreaterThan(3_000);
   });
 

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import type { CsvError } from 'csv-parse/sync';
 // One DataError for all customer-data problems.
 import { DataError } from '../errors.js';
+import { NEEDS_QUOTES } from './csv-write.js';
 
 type CsvParseSync = typeof import('csv-parse/sync');
 let csvParseModule: CsvParseSync | undefined;
@@ -42,8 +43,10 @@ export interface CsvRecord {
   readonly fields: readonly string[];
   /**
    * The row's own text when it is already what csv-stringify writes for
-   * `fields` (no quote and no carriage return, so no field needs quoting):
-   * writers can copy it instead of re-quoting every field. Absent otherwise.
+   * `fields`: one line, no carriage return, and quotes around exactly the
+   * fields that need them (a quote, comma or line break inside), as in
+   * cvnet's own output. Writers can copy it instead of re-quoting every
+   * field. Absent otherwise.
    */
   readonly text?: string;
 }
@@ -342,10 +345,13 @@ class Scanner {
     this.quoted(raw, this.line, out);
   }
 
+  /** Set by splitQuoted: whether every quoted field it read needed its quotes. */
+  private readonly quoting = { needed: true };
+
   /** A record with quotes, `raw` from line `from` to the current one (raw line ends inside). */
   private quoted(raw: string, from: number, out: CsvRecord[]): void {
     const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    const fields = splitQuoted(text);
+    const fields = splitQuoted(text, this.quoting);
     if (fields === 'open') {
       this.open ??= { text: raw, from };
       return;
@@ -353,7 +359,9 @@ class Scanner {
     this.open = undefined;
     const parsed = fields === 'invalid' ? this.viaCsvParse(text, from) : fields;
     if (this.width !== 0 && parsed.length !== this.width) throw raggedRow(this.path, this.line, parsed.length, this.width);
-    out.push({ line: this.line, fields: parsed });
+    // Quoted as csv-stringify quotes, on one line without CR: its own text is the writers'.
+    const own = fields !== 'invalid' && this.quoting.needed && from === this.line && text.indexOf('\r') < 0;
+    out.push(own ? { line: this.line, fields: parsed, text } : { line: this.line, fields: parsed });
   }
 
   /** csv-parse's reading of a record the scanner refused: one record, or its error. */
@@ -393,9 +401,12 @@ class Scanner {
  * at a field start, doubles its inner quotes and ends at a comma or the end;
  * 'open' when the text ends inside a quoted field (the record goes on on the
  * next line); 'invalid' for anything else (left to csv-parse).
+ * `quoting.needed` tells whether every quoted field holds a quote, comma,
+ * CR or LF (the fields csv-stringify quotes).
  */
-function splitQuoted(s: string): string[] | 'open' | 'invalid' {
+function splitQuoted(s: string, quoting: { needed: boolean }): string[] | 'open' | 'invalid' {
   const fields: string[] = [];
+  quoting.needed = true;
   let i = 0;
   for (;;) {
     if (s.charCodeAt(i) === QUOTE) {
@@ -413,6 +424,7 @@ function splitQuoted(s: string): string[] | 'open' | 'invalid' {
         i = q + 1;
         break;
       }
+      if (!NEEDS_QUOTES.test(value)) quoting.needed = false;
       fields.push(value);
       if (i === s.length) return fields;
       if (s.charCodeAt(i) !== COMMA) return 'invalid';
