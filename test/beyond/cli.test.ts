@@ -45,6 +45,34 @@ describe('cvnet segment', () => {
     column(table, 'class').forEach((c, i) => expect(column(table, 'level')[i]).toBe(expected[c]));
   });
 
+  it('writes the same bytes whether it copies a row or re-writes it (every field quoted forces the latter)', () => {
+    const lines = readFileSync(f.classified, 'utf8').trimEnd().split('\n');
+    const allQuoted = join(f.dir, 'all-quoted.csv');
+    writeFileSync(allQuoted, stringify(readCsv(f.classified), { quoted: true }));
+    const copied = cvnet(['segment', f.classified], f.dir);
+    const rewritten = cvnet(['segment', allQuoted], f.dir);
+    expect(copied.code).toBe(0);
+    expect(rewritten.stdout).toBe(copied.stdout);
+    expect(copied.stdout.split('\n')[1]!.startsWith(`${lines[1]},`)).toBe(true);
+  });
+
+  it('reports the first problem in row order: a repeated id before a later bad value, and on the same row', () => {
+    const lines = readFileSync(f.classified, 'utf8').trimEnd().split('\n');
+    const kAt = lines[0]!.split(',').indexOf('K');
+    const withK = (line: string, k: string): string => line.split(',').map((v, j) => (j === kAt ? k : v)).join(',');
+    const id = (i: number): string => lines[i]!.split(',')[0]!;
+    const run = (name: string, body: string[]): string => {
+      writeFileSync(join(f.dir, name), `${[lines[0]!, ...body].join('\n')}\n`);
+      return cvnet(['segment', name], f.dir).stderr;
+    };
+    // Row 4 repeats row 2's id; row 5 has a bad K.
+    expect(run('order1.csv', [lines[1]!, lines[2]!, lines[1]!, withK(lines[3]!, 'x')])).toContain(`row 4, column "id": duplicate customer id "${id(1)}" (first on row 2)`);
+    // Row 3 has a bad K; row 4 repeats row 2's id.
+    expect(run('order2.csv', [lines[1]!, withK(lines[2]!, 'x'), lines[1]!])).toMatch(/order2\.csv, line 3, column "K"/);
+    // Row 4 repeats row 2's id and has a bad K.
+    expect(run('order3.csv', [lines[1]!, lines[2]!, withK(lines[1]!, 'x')])).toContain(`row 4, column "id": duplicate customer id "${id(1)}" (first on row 2)`);
+  });
+
   it('refuses raw customers with a repeated id, naming both rows', () => {
     const lines = readFileSync(f.raw, 'utf8').replace(/\r\n/g, '\n').trimEnd().split('\n');
     const id = lines[3]!.split(',')[0]!;

@@ -1,5 +1,4 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { stringify } from 'csv-stringify/sync';
 import {
   CLASSIFIED_COLUMNS,
   OptionsError,
@@ -11,7 +10,7 @@ import {
   type SegmentEngine,
   type SegmentSubject,
 } from '@cvnet/core';
-import { DataError, atomicWriteStream, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
+import { DataError, atomicWriteStream, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
@@ -70,7 +69,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
       const available = model ? model.inputs.names : source.header.filter((h) => !(CLASSIFIED_COLUMNS as readonly string[]).includes(h) && h !== 'segment' && h !== 'level');
       const map = await loadSegmentMap(flags.segments, available);
       for (const w of map.warnings) process.stderr.write(`Warning: ${w}\n`);
-      const text = classified ? segmentClassified(source, map, ids) : segmentRaw(source, map, model!, ids);
+      const text = classified ? segmentClassified(source, map, policy) : segmentRaw(source, map, model!, ids);
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {
@@ -93,52 +92,85 @@ function describeMap(map: SegmentEngine): string {
   return lines.join('\n');
 }
 
-/** Classified rows with segment and level appended (or replaced). */
-async function* segmentClassified(source: CsvSource, map: SegmentEngine, ids: (id: string) => string): AsyncGenerator<string> {
+/**
+ * Classified rows with segment and level appended (or replaced). A row whose
+ * own text is csv-stringify's already (CsvRecord.text) and whose id is
+ * written unchanged is copied with the two columns appended; the ids are
+ * checked a chunk at a time, and before any other error of the chunk, so
+ * the first error in row order is the one reported.
+ */
+async function* segmentClassified(source: CsvSource, map: SegmentEngine, { ids, pseudonymized }: IdPolicy): AsyncGenerator<string> {
   const { header, path } = source;
   const at = (name: string): number => header.indexOf(name);
   const needed = [...map.indicators.filter((i) => at(i) < 0).map((i) => `score column "${i}"`), ...(map.needs.C && at('C') < 0 ? ['column "C"'] : []), ...(map.needs.band && at('band') < 0 ? ['column "band"'] : []), ...map.fields.filter((f) => at(f) < 0).map((f) => `column "${f}"`)];
   if (needed.length) throw new DataError(`${path}: the segment map "${map.config.name}" needs ${needed.join(', ')}, which the file lacks (columns: ${header.join(', ')})`, { column: needed[0] });
-  const [segAt, levelAt] = [at('segment'), at('level')];
+  const [idAt, segAt, levelAt] = [at('id'), at('segment'), at('level')];
+  const scoreAt = map.indicators.map((i) => [i, at(i)] as const);
   const outHeader = [...header];
   if (segAt < 0) outHeader.push('segment');
   if (levelAt < 0) outHeader.push('level');
-  yield stringify([outHeader]);
+  yield csvLine(outHeader);
+  // Rows can be copied when the two columns are new and ids are written as they are.
+  const copyable = segAt < 0 && levelAt < 0 && !pseudonymized;
   const idsOf = (again: CsvSource, records: readonly CsvRecord[]): string[] => records.map((r) => r.fields[again.header.indexOf('id')]!.trim());
   const seen = new IdChecker({ path, idColumn: () => 'id' }, (lines) => idsOnLines(path, lines, idsOf));
-  let batch: string[][] = [];
+  let chunk: string[] = [];
+  let chunkIds: string[] = [];
+  let chunkLines: number[] = [];
+  const checkIds = async (): Promise<void> => {
+    if (chunkIds.length > 0) await seen.check(seen.hashes(chunkIds), chunkLines);
+    chunkIds = [];
+    chunkLines = [];
+  };
   try {
     for await (const r of source.records) {
-      const id = r.fields[at('id')]!.trim();
-      if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
-      await seen.check(seen.hashes([id]), [r.line]);
-      const num = (name: string): number => parseNumber(r.fields[at(name)]!, path, r.line, name);
-      const subject: SegmentSubject = {
-        scores: Object.fromEntries(map.indicators.map((i) => [i, num(i)])),
-        K: num('K'),
-        class: parseClass(r.fields[at('class')]!, path, r.line),
-        ...(map.needs.C ? { C: num('C') } : {}),
-        ...(map.needs.band ? { band: num('band') } : {}),
-        fields: toRow(header, r.fields),
-      };
-      const { segment, level } = map.assign(subject, locate(path, r.line));
-      const out = [...r.fields];
-      out[at('id')] = ids(id);
-      if (segAt >= 0) out[segAt] = segment.id;
-      else out.push(segment.id);
-      if (levelAt >= 0) out[levelAt] = level.id;
-      else out.push(level.id);
-      batch.push(out);
-      if (batch.length === CHUNK) {
-        yield stringify(batch);
-        batch = [];
+      try {
+        const raw = r.fields[idAt]!;
+        const id = raw.trim();
+        if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+        // The id is checked before the row's values, as the rows before it are.
+        chunkIds.push(id);
+        chunkLines.push(r.line);
+        const num = (name: string, column = at(name)): number => parseNumber(r.fields[column]!, path, r.line, name);
+        const scores: Record<string, number> = {};
+        for (const [indicator, column] of scoreAt) scores[indicator] = num(indicator, column);
+        const subject: SegmentSubject = {
+          scores,
+          K: num('K'),
+          class: parseClass(r.fields[at('class')]!, path, r.line),
+          ...(map.needs.C ? { C: num('C') } : {}),
+          ...(map.needs.band ? { band: num('band') } : {}),
+          // Only a map with rules on raw columns reads them: no row object otherwise.
+          fields: map.fields.length > 0 ? toRow(header, r.fields) : {},
+        };
+        const { segment, level } = map.assign(subject, locate(path, r.line));
+        if (copyable && r.text !== undefined && raw === id) {
+          chunk.push(`${r.text},${csvField(segment.id)},${csvField(level.id)}\n`);
+        } else {
+          const out = [...r.fields];
+          out[idAt] = ids(id);
+          if (segAt >= 0) out[segAt] = segment.id;
+          else out.push(segment.id);
+          if (levelAt >= 0) out[levelAt] = level.id;
+          else out.push(level.id);
+          chunk.push(csvLine(out));
+        }
+      } catch (error) {
+        await checkIds(); // a repeated id up to this row is the first error
+        throw error;
+      }
+      if (chunk.length === CHUNK) {
+        await checkIds();
+        yield chunk.join('');
+        chunk = [];
       }
     }
+    await checkIds();
     await seen.finish();
   } finally {
     seen.dispose();
   }
-  if (batch.length) yield stringify(batch);
+  if (chunk.length) yield chunk.join('');
 }
 
 /** Raw rows scored with the model, written in the classify layout plus segment and level. */
@@ -148,7 +180,7 @@ async function* segmentRaw(source: CsvSource, map: SegmentEngine, model: Model, 
   const missingFields = map.fields.filter((f) => !header.includes(f));
   if (missingFields.length) throw new DataError(`${path}: the segment map "${map.config.name}" reads column(s) ${missingFields.map((f) => `"${f}"`).join(', ')}, which the file lacks`, { column: missingFields[0] });
   const indicators = model.inputs.names;
-  yield stringify([[...CLASSIFIED_COLUMNS, ...indicators, 'segment', 'level']]);
+  yield csvLine([...CLASSIFIED_COLUMNS, ...indicators, 'segment', 'level']);
   const seen = idChecker(engine, model, source);
   let chunk: CsvRecord[] = [];
   const flush = async (): Promise<string> => {
@@ -161,7 +193,7 @@ async function* segmentRaw(source: CsvSource, map: SegmentEngine, model: Model, 
       return [ids(c.id), c.C, c.band, c.K, c.class, c.strategy, ...c.scores, segment.id, level.id];
     });
     chunk = [];
-    return stringify(out);
+    return out.map(csvLine).join('');
   };
   try {
     for await (const r of source.records) {
