@@ -73,43 +73,48 @@ export interface ScoredFile {
  *   comes without a model.
  */
 export async function readScoredFile(path: string, model: Model | undefined, engine: () => Promise<Engine>): Promise<ScoredFile> {
-  const { header, rows, lines } = await readCustomers(path);
-  if (isClassified(header)) {
-    const indicators = model ? [...model.inputs.names] : header.filter((h) => !NON_INDICATOR.has(h) && !h.startsWith('contrib:'));
-    const missing = indicators.filter((i) => !header.includes(i));
-    if (missing.length) throw new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] });
-    const seen = new Map<string, number>();
-    const customers = rows.map((row, r): ScoredRow => {
-      const line = lines[r]!;
-      // readCustomers keeps every cell as the CSV's text.
-      const cell = (name: string): string => row[name] as string;
-      const id = cell('id').trim();
-      if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
-      const first = seen.get(id);
-      if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: line, column: 'id' });
-      seen.set(id, line);
-      const num = (name: string): number | undefined => (header.includes(name) ? parseNumber(cell(name), path, line, name) : undefined);
-      const C = num('C');
-      const band = num('band');
-      const segment = header.includes('segment') ? cell('segment').trim() : undefined;
-      return {
-        line,
-        id,
-        K: num('K')!,
-        class: parseClass(cell('class'), path, line),
-        ...(C === undefined ? {} : { C }),
-        ...(band === undefined ? {} : { band }),
-        ...(segment === undefined || segment === '' ? {} : { segment }),
-        scores: indicators.map((i) => parseNumber(cell(i), path, line, i)),
-      };
-    });
-    return { path, indicators, customers, classified: true };
+  const source = await openCsv(path);
+  const { header } = source;
+  if (!isClassified(header)) {
+    if (!model) throw new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
+    const { rows, lines } = await readCustomers(source);
+    const scoring = await engine();
+    const batch = inFile(path, DataError, () => scoreWithModel(scoring, model, rows, { lines }));
+    const customers = batch.customers.map((c, i): ScoredRow => ({ line: lines[i]!, id: c.id, K: c.K, class: c.class, C: c.C, band: c.band, scores: c.scores }));
+    return { path, indicators: batch.indicators, customers, classified: false };
   }
-  if (!model) throw new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
-  const scoring = await engine();
-  const batch = inFile(path, DataError, () => scoreWithModel(scoring, model, rows, { lines }));
-  const customers = batch.customers.map((c, i): ScoredRow => ({ line: lines[i]!, id: c.id, K: c.K, class: c.class, C: c.C, band: c.band, scores: c.scores }));
-  return { path, indicators: batch.indicators, customers, classified: false };
+  const indicators = model ? [...model.inputs.names] : header.filter((h) => !NON_INDICATOR.has(h) && !h.startsWith('contrib:'));
+  const missing = indicators.filter((i) => !header.includes(i));
+  if (missing.length) throw new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] });
+  // Row by row, keeping only what the analyses read (a row object per customer cost ~2.7 KB).
+  const at = (name: string): number => header.indexOf(name);
+  const [idAt, kAt, classAt, cAt, bandAt, segmentAt] = ['id', 'K', 'class', 'C', 'band', 'segment'].map(at) as [number, number, number, number, number, number];
+  const scoreAt = indicators.map(at);
+  const seen = new Map<string, number>();
+  const customers: ScoredRow[] = [];
+  for await (const { fields, line } of source.records) {
+    const id = fields[idAt]!.trim();
+    if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
+    const first = seen.get(id);
+    if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: line, column: 'id' });
+    seen.set(id, line);
+    const num = (column: number, name: string): number | undefined => (column >= 0 ? parseNumber(fields[column]!, path, line, name) : undefined);
+    const C = num(cAt, 'C');
+    const band = num(bandAt, 'band');
+    const segment = segmentAt >= 0 ? fields[segmentAt]!.trim() : undefined;
+    customers.push({
+      line,
+      id,
+      K: num(kAt, 'K')!,
+      class: parseClass(fields[classAt]!, path, line),
+      ...(C === undefined ? {} : { C }),
+      ...(band === undefined ? {} : { band }),
+      ...(segment === undefined || segment === '' ? {} : { segment }),
+      scores: scoreAt.map((column, j) => parseNumber(fields[column]!, path, line, indicators[j]!)),
+    });
+  }
+  if (customers.length === 0) throw new DataError(`${path}: no customer rows below the header`);
+  return { path, indicators, customers, classified: true };
 }
 
 /**

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, OptionsError, computeWeights, defaultConfig, parseConfig, type CustomerRow, type ProjectConfig } from '@cvnet/core';
-import { DataError, openCsv } from '@cvnet/core/data';
+import { DataError, openCsv, type CsvSource } from '@cvnet/core/data';
 
 /** The file `cvnet init` writes and the other commands pick up when no --config is given. */
 export const DEFAULT_CONFIG_FILE = 'cvnet.config.jsonc';
@@ -110,12 +110,14 @@ export function toRow(header: readonly string[], fields: readonly string[]): Cus
 }
 
 /**
- * Reads a customer CSV file (header, then one customer per row) into memory.
+ * Reads a customer CSV file (header, then one customer per row) into memory,
+ * or the rest of one already open.
  *
  * @throws DataError naming file and line; also for a file with no customers.
  */
-export async function readCustomers(path: string): Promise<CustomerTable> {
-  const source = await openCsv(path);
+export async function readCustomers(file: string | CsvSource): Promise<CustomerTable> {
+  const source = typeof file === 'string' ? await openCsv(file) : file;
+  const { path } = source;
   const rows: CustomerRow[] = [];
   const lines: number[] = [];
   for await (const record of source.records) {
