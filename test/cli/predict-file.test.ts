@@ -126,6 +126,9 @@ describe('predictFile equals csv-parse → engine → csv-stringify', () => {
     expect(await predicted(broken(130, `${lines[130]},9`))).toEqual({ error: expect.stringMatching(/line 131: row has 7 fields, expected 6/) });
     expect(await predicted(broken(140, lines[140]!.split(',').slice(0, 4).join(',')))).toEqual({ error: expect.stringMatching(/line 141: row has 4 fields, expected 6/) });
     expect(await predicted(broken(150, lines[150]!.replace(/^(\d+),[^,]+,/, '$1,1.2.3,')))).toEqual({ error: expect.stringMatching(/line 151, column "a".*1\.2\.3/) });
+    // A bad number before a ragged row in the same block: the earlier row's error.
+    const both = lines.map((l, j) => (j === 160 ? l.replace(/^(\d+),[^,]+,/, '$1,zz,') : j === 161 ? `${l},9` : l)).join('\n');
+    expect(await predicted(both)).toEqual({ error: expect.stringMatching(/line 161, column "a".*zz/) });
   });
 });
 

@@ -139,6 +139,9 @@ describe('classifyFile equals the general path', () => {
     expect(await same(broken(120, `${lines[120]},9`), survey)).toEqual({ error: expect.stringMatching(/line 121: row has 16 fields, expected 15/) });
     expect(await same(broken(130, lines[130]!.replace(/,\d,/, ',7,')), survey)).toEqual({ error: expect.stringMatching(/row 131, column .*likert/) });
     expect(await same(broken(140, lines[140]!.replace(/,\d,/, ',,')), survey)).toEqual({ error: expect.stringMatching(/row 141, column .*empty value/) });
+    // A bad score before a ragged row in the same block: the earlier row's error, as the record reader gives it.
+    const both = lines.map((l, j) => (j === 150 ? l.replace(/,\d,/, ',7,') : j === 151 ? `${l},9` : l)).join('\n');
+    expect(await same(both, survey)).toEqual({ error: expect.stringMatching(/row 151, column .*likert/) });
     const dupNear = await same(broken(6, lines[6]!.replace(/^[^,]+/, rows[4]!.id)), survey);
     expect(dupNear).toEqual({ error: expect.stringContaining(`row 7, column "id": duplicate customer id ${JSON.stringify(rows[4]!.id)} (first on row 6)`) });
     const dupFar = await same(broken(290, lines[290]!.replace(/^[^,]+/, rows[0]!.id)), survey);

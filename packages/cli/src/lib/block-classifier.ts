@@ -52,9 +52,10 @@ export class BlockClassifier {
   }
 
   /**
-   * Classifies whole lines, or returns undefined when the last record goes
-   * on past them (a quoted line break at the block's end: the caller reads on
-   * with openCsvAt from `at`).
+   * Classifies whole lines, or returns undefined when the record reader
+   * must take over from `at` (the caller reads on with openCsvAt): a quoted
+   * line break at the block's end, or a malformed record, which the reader
+   * reports only after the rows before it.
    *
    * @param at where `bytes` starts in the file, with no record open there.
    * @throws DataError naming file, line and column.

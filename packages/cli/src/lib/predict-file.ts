@@ -7,9 +7,10 @@
  * parsed from the bytes, each line copied and its outputs appended. That is
  * exactly what the record path writes for such a line (a record's own text,
  * then `,${y}`), at a fraction of the cost. A block with anything else goes
- * through openCsv's records, and from a quoted line break at a block's end
- * on, openCsvAt reads the rest, so output and errors are the same on every
- * path (tested). Only lean modules: predict must start fast.
+ * through openCsv's records; from a quoted line break at a block's end, or
+ * a malformed record, on, openCsvAt reads the rest (rows in order, so the
+ * first error in the file is the one reported). Output and errors are the
+ * same on every path (tested). Only lean modules: predict must start fast.
  */
 import { isUtf8 } from 'node:buffer';
 import { applyMinMax, loadScorer, modelToNetwork, type Model, type Network, type Precision, type Scorer } from '@cvnet/core/lean';
@@ -65,7 +66,7 @@ export async function* predictFile(source: CsvSource, model: Model, options: Pre
     } else {
       const records = recordsOfLines(path, header.length, bytes, line);
       if (records === undefined) {
-        // A quoted line break at the block's end: the record reader takes the rest.
+        // A quoted line break at the block's end, or a malformed record: the record reader takes the rest.
         for await (const batch of openCsvAt(path, header, { byte, line }).batches) yield predictRecords(p, batch);
         return;
       }

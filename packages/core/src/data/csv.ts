@@ -191,9 +191,10 @@ export function openCsvAt(path: string, header: readonly string[], at: CsvPositi
 /**
  * The records of whole lines of a CSV file, as openCsv reads them, for a
  * reader that takes lines in bulk and hands a block back when it cannot;
- * undefined when the last record is still open at the end of `bytes` (a
- * quoted field going on past it: the caller reads on with openCsvAt).
- * Throws openCsv's errors.
+ * undefined when the block is the record reader's from its first line on:
+ * when the last record is still open at the end of `bytes` (a quoted field
+ * going on past it), or when a record is malformed (openCsvAt then hands
+ * out the rows before it first, so an error in an earlier row comes first).
  *
  * @param linesBefore lines of the file before `bytes[0]`, where no record is open.
  */
@@ -201,9 +202,14 @@ export function recordsOfLines(path: string, width: number, bytes: Buffer, lines
   const scanner = new Scanner(path, { byte: 0, line: linesBefore });
   scanner.width = width;
   const out: CsvRecord[] = [];
-  scanner.push(bytes, out);
-  if (scanner.isOpen) return undefined;
-  scanner.end(out);
+  try {
+    scanner.push(bytes, out);
+    if (scanner.isOpen) return undefined;
+    scanner.end(out);
+  } catch (error) {
+    if (error instanceof DataError) return undefined;
+    throw error;
+  }
   return out;
 }
 
