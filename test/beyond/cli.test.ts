@@ -71,6 +71,8 @@ describe('cvnet segment', () => {
     expect(run('order2.csv', [lines[1]!, withK(lines[2]!, 'x'), lines[1]!])).toMatch(/order2\.csv, line 3, column "K"/);
     // Row 4 repeats row 2's id and has a bad K.
     expect(run('order3.csv', [lines[1]!, lines[2]!, withK(lines[1]!, 'x')])).toContain(`row 4, column "id": duplicate customer id "${id(1)}" (first on row 2)`);
+    // Row 4 repeats row 2's id; row 5 is malformed (one field too many).
+    expect(run('order4.csv', [lines[1]!, lines[2]!, lines[1]!, `${lines[3]!},x`])).toContain(`row 4, column "id": duplicate customer id "${id(1)}" (first on row 2)`);
   });
 
   it('refuses raw customers with a repeated id, naming both rows', () => {

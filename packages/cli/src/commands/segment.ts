@@ -117,47 +117,44 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, { ids, 
   let chunk: string[] = [];
   let chunkIds: string[] = [];
   let chunkLines: number[] = [];
+  /** Checks the chunk's ids (taken first: a check that throws must not see them again). */
   const checkIds = async (): Promise<void> => {
-    if (chunkIds.length > 0) await seen.check(seen.hashes(chunkIds), chunkLines);
+    const [taken, takenLines] = [chunkIds, chunkLines];
     chunkIds = [];
     chunkLines = [];
+    if (taken.length > 0) await seen.check(seen.hashes(taken), takenLines);
   };
   try {
     for await (const r of source.records) {
-      try {
-        const raw = r.fields[idAt]!;
-        const id = raw.trim();
-        if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
-        // The id is checked before the row's values, as the rows before it are.
-        chunkIds.push(id);
-        chunkLines.push(r.line);
-        const num = (name: string, column = at(name)): number => parseNumber(r.fields[column]!, path, r.line, name);
-        const scores: Record<string, number> = {};
-        for (const [indicator, column] of scoreAt) scores[indicator] = num(indicator, column);
-        const subject: SegmentSubject = {
-          scores,
-          K: num('K'),
-          class: parseClass(r.fields[at('class')]!, path, r.line),
-          ...(map.needs.C ? { C: num('C') } : {}),
-          ...(map.needs.band ? { band: num('band') } : {}),
-          // Only a map with rules on raw columns reads them: no row object otherwise.
-          fields: map.fields.length > 0 ? toRow(header, r.fields) : {},
-        };
-        const { segment, level } = map.assign(subject, locate(path, r.line));
-        if (copyable && r.text !== undefined && raw === id) {
-          chunk.push(`${r.text},${csvField(segment.id)},${csvField(level.id)}\n`);
-        } else {
-          const out = [...r.fields];
-          out[idAt] = ids(id);
-          if (segAt >= 0) out[segAt] = segment.id;
-          else out.push(segment.id);
-          if (levelAt >= 0) out[levelAt] = level.id;
-          else out.push(level.id);
-          chunk.push(csvLine(out));
-        }
-      } catch (error) {
-        await checkIds(); // a repeated id up to this row is the first error
-        throw error;
+      const raw = r.fields[idAt]!;
+      const id = raw.trim();
+      if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+      // The id is checked before the row's values, as the rows before it are.
+      chunkIds.push(id);
+      chunkLines.push(r.line);
+      const num = (name: string, column = at(name)): number => parseNumber(r.fields[column]!, path, r.line, name);
+      const scores: Record<string, number> = {};
+      for (const [indicator, column] of scoreAt) scores[indicator] = num(indicator, column);
+      const subject: SegmentSubject = {
+        scores,
+        K: num('K'),
+        class: parseClass(r.fields[at('class')]!, path, r.line),
+        ...(map.needs.C ? { C: num('C') } : {}),
+        ...(map.needs.band ? { band: num('band') } : {}),
+        // Only a map with rules on raw columns reads them: no row object otherwise.
+        fields: map.fields.length > 0 ? toRow(header, r.fields) : {},
+      };
+      const { segment, level } = map.assign(subject, locate(path, r.line));
+      if (copyable && r.text !== undefined && raw === id) {
+        chunk.push(`${r.text},${csvField(segment.id)},${csvField(level.id)}\n`);
+      } else {
+        const out = [...r.fields];
+        out[idAt] = ids(id);
+        if (segAt >= 0) out[segAt] = segment.id;
+        else out.push(segment.id);
+        if (levelAt >= 0) out[levelAt] = level.id;
+        else out.push(level.id);
+        chunk.push(csvLine(out));
       }
       if (chunk.length === CHUNK) {
         await checkIds();
@@ -167,6 +164,10 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, { ids, 
     }
     await checkIds();
     await seen.finish();
+  } catch (error) {
+    // A bad value or a malformed row: a repeated id before it is the first error.
+    await checkIds();
+    throw error;
   } finally {
     seen.dispose();
   }
