@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, NonFiniteError, OptionsError, ShapeError } from '../errors.js';
 import { createNetwork } from '../network/init.js';
-import { parameterCount } from '../network/options.js';
-import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
-import type { Dataset, Engine, Network, NetworkShape, TrainingResult } from '../network/types.js';
-import { maxRel } from '../network/test-helpers.js';
+import type { Engine, NetworkShape, TrainingResult } from '../network/types.js';
+import { maxRel, randomData, randomNet } from '../network/test-helpers.js';
 import { createEngine, createScorer } from './engine.js';
 import { loadEngine, loadModule } from './node.js';
 
@@ -13,21 +11,6 @@ let wasm: Engine;
 beforeAll(async () => {
   wasm = await loadEngine();
 });
-
-function randomData(seed: number, shape: NetworkShape, samples: number): Dataset {
-  const rng = createPrng(seed);
-  const outputs = shape.sizes[shape.sizes.length - 1]!;
-  return {
-    samples,
-    inputs: new Float64Array(samples * shape.inputs).map(() => rng.next()),
-    targets: new Float64Array(samples * outputs).map(() => rng.next()),
-  };
-}
-
-function randomNet(seed: number, shape: NetworkShape): Network {
-  const rng = createPrng(seed);
-  return { ...shape, params: new Float64Array(parameterCount(shape)).map(() => rng.uniform(-1, 1)) };
-}
 
 function expectSameRun(w: TrainingResult, r: TrainingResult): void {
   expect(w.stop).toBe(r.stop);

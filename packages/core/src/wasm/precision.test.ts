@@ -11,30 +11,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors.js';
 import { createNetwork } from '../network/init.js';
-import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
-import type { Dataset, Engine, NetworkShape, Precision } from '../network/types.js';
-import { createEngine } from './engine.js';
-import { loadModule } from './node.js';
-import { maxRel, maxAbs } from '../network/test-helpers.js';
+import type { Engine, NetworkShape, Precision } from '../network/types.js';
+import { kernelEngines, maxAbs, maxRel, randomData } from '../network/test-helpers.js';
 
 let simd: Engine;
 let scalar: Engine;
 beforeAll(async () => {
-  const module = await loadModule();
-  simd = await createEngine(module);
-  scalar = await createEngine(module, { kernels: 'scalar' });
+  ({ simd, scalar } = await kernelEngines());
 });
-
-function randomData(seed: number, shape: NetworkShape, samples: number): Dataset {
-  const rng = createPrng(seed);
-  const outputs = shape.sizes[shape.sizes.length - 1]!;
-  return {
-    samples,
-    inputs: new Float64Array(samples * shape.inputs).map(() => rng.uniform(-2, 2)),
-    targets: new Float64Array(samples * outputs).map(() => rng.next()),
-  };
-}
 
 const shapes: NetworkShape[] = [
   { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] },
@@ -45,7 +30,7 @@ const shapes: NetworkShape[] = [
 describe.each(shapes)('f64 SIMD vs scalar kernels, %o', (shape) => {
   // 613 samples: three 256-sample chunks, the last one padded.
   const net = createNetwork(shape, { seed: 11 });
-  const data = randomData(12, shape, 613);
+  const data = randomData(12, shape, 613, [-2, 2]);
 
   it('forward is bit-identical', () => {
     const a = simd.forward(net, data.inputs, data.samples);
@@ -74,7 +59,7 @@ describe.each(shapes)('f64 SIMD vs scalar kernels, %o', (shape) => {
 
 describe.each(shapes)('f32 precision vs f64, %o', (shape) => {
   const net = createNetwork(shape, { seed: 21 });
-  const data = randomData(22, shape, 517);
+  const data = randomData(22, shape, 517, [-2, 2]);
 
   it('forward outputs within 2e-5 and clearly not the f64 values', () => {
     const f64 = simd.forward(net, data.inputs, data.samples);
@@ -98,7 +83,7 @@ describe.each(shapes)('f32 precision vs f64, %o', (shape) => {
 it('rejects an unknown precision', () => {
   const shape = shapes[0]!;
   const net = createNetwork(shape, { seed: 1 });
-  const data = randomData(1, shape, 10);
+  const data = randomData(1, shape, 10, [-2, 2]);
   expect(() => simd.train(net, data, { precision: 'f16' as Precision })).toThrow(OptionsError);
   expect(() => simd.forward(net, data.inputs, 10, { precision: 'x' as Precision })).toThrow(OptionsError);
 });

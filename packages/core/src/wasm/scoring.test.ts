@@ -9,20 +9,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError } from '../errors.js';
-import { parameterCount } from '../network/options.js';
 import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
-import type { Engine, Network, NetworkShape, Precision } from '../network/types.js';
-import { createEngine } from './engine.js';
-import { loadModule } from './node.js';
-import { maxRel, maxAbs } from '../network/test-helpers.js';
+import type { Engine, NetworkShape, Precision } from '../network/types.js';
+import { kernelEngines, maxAbs, maxRel, randomNet } from '../network/test-helpers.js';
 
 let simd: Engine;
 let scalar: Engine;
 beforeAll(async () => {
-  const module = await loadModule();
-  simd = await createEngine(module);
-  scalar = await createEngine(module, { kernels: 'scalar' });
+  ({ simd, scalar } = await kernelEngines());
 });
 
 const shapes: NetworkShape[] = [
@@ -33,19 +28,13 @@ const shapes: NetworkShape[] = [
 ];
 const counts = [1, 2, 3, 5, 8, 63, 64, 65, 130, 613];
 
-/** Weights on [−2, 2] and inputs on [−3, 3]: net inputs reach both tails of tansig and logsig. */
-function randomNet(seed: number, shape: NetworkShape): Network {
-  const rng = createPrng(seed);
-  return { ...shape, params: new Float64Array(parameterCount(shape)).map(() => rng.uniform(-2, 2)) };
-}
-
 function randomInputs(seed: number, shape: NetworkShape, samples: number): Float64Array {
   const rng = createPrng(seed);
   return new Float64Array(samples * shape.inputs).map(() => rng.uniform(-3, 3));
 }
 
 describe.each(shapes)('scoring %o', (shape) => {
-  const net = randomNet(31, shape);
+  const net = randomNet(31, shape, 2);
   const outputs = shape.sizes[shape.sizes.length - 1]!;
 
   it.each(counts)('n = %i: f64 equals the reference (1e-12), SIMD and scalar kernels bit for bit', (n) => {
@@ -87,7 +76,7 @@ describe.each(shapes)('scoring %o', (shape) => {
 
 describe('scoring checks its inputs', () => {
   const shape = shapes[1]!; // 5 inputs: both the paired inputs and the odd last one
-  const net = randomNet(3, shape);
+  const net = randomNet(3, shape, 2);
   const n = 131;
   const engines = [
     ['f64 SIMD', () => simd, 'f64'],

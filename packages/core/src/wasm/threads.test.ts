@@ -7,30 +7,20 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors.js';
 import { createNetwork } from '../network/init.js';
-import { createPrng } from '../network/prng.js';
-import type { Dataset, NetworkShape, TrainingResult } from '../network/types.js';
+import type { NetworkShape, TrainingResult } from '../network/types.js';
 import { loadEngine } from './node.js';
 import { trainThreaded } from './threads.js';
-import { maxRel } from '../network/test-helpers.js';
+import { maxRel, randomData } from '../network/test-helpers.js';
 
 const shape: NetworkShape = { inputs: 14, sizes: [29, 1], transfers: ['tansig', 'logsig'] };
-
-function randomData(seed: number, samples: number): Dataset {
-  const rng = createPrng(seed);
-  return {
-    samples,
-    inputs: new Float64Array(samples * 14).map(() => rng.next()),
-    targets: new Float64Array(samples).map(() => rng.next()),
-  };
-}
 
 const bits = (r: TrainingResult): Buffer => Buffer.from(r.network.params.buffer);
 
 describe('trainThreaded', () => {
   const net = createNetwork(shape, { seed: 3 });
-  const data = randomData(4, 3001);
-  const validation = randomData(5, 200);
-  const test = randomData(6, 150);
+  const data = randomData(4, shape, 3001);
+  const validation = randomData(5, shape, 200);
+  const test = randomData(6, shape, 150);
   const options = { params: { epochs: 40, lr: 0.05 }, validation, test };
 
   it.each([2, 3])('is bit-identical across runs with %i threads and matches one engine', async (threads) => {
@@ -48,7 +38,7 @@ describe('trainThreaded', () => {
   });
 
   it('gives the same bits on many short runs started together (each ~80 hand-offs between threads)', async () => {
-    const small = randomData(7, 64);
+    const small = randomData(7, shape, 64);
     const runs = await Promise.all(Array.from({ length: 12 }, () => trainThreaded(net, small, { threads: 2, params: { epochs: 40 } })));
     const first = runs[0]!;
     for (const run of runs) {
@@ -76,6 +66,6 @@ describe('trainThreaded', () => {
 
   it('rejects bad thread counts', async () => {
     await expect(trainThreaded(net, data, { threads: 0 })).rejects.toThrow(OptionsError);
-    await expect(trainThreaded(net, randomData(1, 3), { threads: 4 })).rejects.toThrow(OptionsError);
+    await expect(trainThreaded(net, randomData(1, shape, 3), { threads: 4 })).rejects.toThrow(OptionsError);
   });
 });
