@@ -109,8 +109,10 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
   const n = plans.length;
   const length = bytes.length;
   const numbers = new Float64Array(plan.numbers);
-  const textStart = new Int32Array(texts.length);
-  const textEnd = new Int32Array(texts.length);
+  // Where each text slot's value lies on the current line; the id takes the slot after them.
+  const idSlot = texts.length;
+  const textStart = new Int32Array(idSlot + 1);
+  const textEnd = new Int32Array(idSlot + 1);
   // Rows take 40 bytes or more in practice; grown when they are shorter.
   let values = new Float64Array(n * (Math.ceil(length / 40) + 1));
   const ids: string[] = [];
@@ -121,8 +123,7 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
   for (; p < length; line++) {
     // One line: its fields, each parsed (or skipped) where it lies.
     let field = 0;
-    let idStart = -1;
-    let idEnd = -1;
+    textStart[idSlot] = -1;
     let q = p;
     for (;;) {
       const kind = field < width ? fields[field]! : SKIP;
@@ -146,13 +147,9 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
             if (decimalAt(bytes, from, to, numbers, kind) !== to) return undefined;
           } else {
             for (let i = from; i < to; i++) if (bytes[i]! < 33 || bytes[i]! > 126) return undefined;
-            if (kind === ID) {
-              idStart = from;
-              idEnd = to;
-            } else {
-              textStart[TEXT - kind] = from;
-              textEnd[TEXT - kind] = to;
-            }
+            const slot = kind === ID ? idSlot : TEXT - kind;
+            textStart[slot] = from;
+            textEnd[slot] = to;
           }
         }
       } else if (kind >= 0) {
@@ -164,13 +161,9 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
         const from = q;
         for (let c = bytes[q]; c !== undefined && c > 32 && c < 127 && c !== 44 && c !== QUOTE; c = bytes[++q]);
         if (q === from) return undefined;
-        if (kind === ID) {
-          idStart = from;
-          idEnd = q;
-        } else {
-          textStart[TEXT - kind] = from;
-          textEnd[TEXT - kind] = q;
-        }
+        const slot = kind === ID ? idSlot : TEXT - kind;
+        textStart[slot] = from;
+        textEnd[slot] = q;
       } else {
         for (let c = bytes[q]; c !== undefined && c !== 44 && c !== 10 && c !== 13; c = bytes[++q]) {
           if (c === QUOTE) return undefined; // a quote inside a plain field: csv-parse judges it
@@ -189,6 +182,8 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
     }
     p = q + 1;
     // Also refuses a blank line (one empty field): the general path skips it.
+    const idStart = textStart[idSlot]!;
+    const idEnd = textEnd[idSlot]!;
     if (field !== width || idStart < 0) return undefined;
     const r = ids.length;
     if (r === lines.length) {
