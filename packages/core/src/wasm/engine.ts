@@ -35,7 +35,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  /** −1, or the index in inputs of the first non-finite value. */
+  /** 1, or 0 when an input is not finite (validateMatrix then names it). */
   forward(shape: number, params: number, inputs: number, n: number, outputs: number, mode: number): number;
   perfGradient(
     shape: number, params: number, inputs: number, targets: number, n: number, gradient: number, mode: number,

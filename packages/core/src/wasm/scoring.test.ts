@@ -9,10 +9,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError } from '../errors.js';
-import { createPrng } from '../network/prng.js';
 import { referenceEngine } from '../network/reference.js';
 import type { Engine, NetworkShape, Precision } from '../network/types.js';
-import { kernelEngines, maxAbs, maxRel, randomNet } from '../network/test-helpers.js';
+import { kernelEngines, maxAbs, maxRel, randomData, randomNet } from '../network/test-helpers.js';
 
 let simd: Engine;
 let scalar: Engine;
@@ -28,17 +27,12 @@ const shapes: NetworkShape[] = [
 ];
 const counts = [1, 2, 3, 5, 8, 63, 64, 65, 130, 613];
 
-function randomInputs(seed: number, shape: NetworkShape, samples: number): Float64Array {
-  const rng = createPrng(seed);
-  return new Float64Array(samples * shape.inputs).map(() => rng.uniform(-3, 3));
-}
-
 describe.each(shapes)('scoring %o', (shape) => {
   const net = randomNet(31, shape, 2);
   const outputs = shape.sizes[shape.sizes.length - 1]!;
 
   it.each(counts)('n = %i: f64 equals the reference (1e-12), SIMD and scalar kernels bit for bit', (n) => {
-    const inputs = randomInputs(n, shape, n);
+    const inputs = randomData(n, shape, n, [-3, 3]).inputs;
     const reference = referenceEngine.forward(net, inputs, n);
     const a = simd.forward(net, inputs, n);
     const b = scalar.forward(net, inputs, n);
@@ -48,7 +42,7 @@ describe.each(shapes)('scoring %o', (shape) => {
   });
 
   it.each(counts)('n = %i: f32 within 2e-5 of the reference', (n) => {
-    const inputs = randomInputs(n, shape, n);
+    const inputs = randomData(n, shape, n, [-3, 3]).inputs;
     const f32 = simd.forward(net, inputs, n, { precision: 'f32' });
     expect(maxAbs(f32, referenceEngine.forward(net, inputs, n))).toBeLessThan(2e-5);
   });
@@ -63,7 +57,7 @@ describe.each(shapes)('scoring %o', (shape) => {
     ['f32 SIMD', 'f32', () => simd],
   ] as const)('%s scores are the training pass outputs, bit for bit', (_, precision: Precision, engine) => {
     const n = 613;
-    const inputs = randomInputs(7, shape, n);
+    const inputs = randomData(7, shape, n, [-3, 3]).inputs;
     const run = engine().train(net, { samples: n, inputs, targets: new Float64Array(n * outputs) }, {
       precision, params: { epochs: 0 },
     });
@@ -96,7 +90,7 @@ describe('scoring checks its inputs', () => {
 
   describe.each(engines)('%s', (_, engine, precision) => {
     it.each(spots)('row %i, column %i = %d is a NonFiniteError naming it', (row, column, value) => {
-      const inputs = randomInputs(5, shape, n);
+      const inputs = randomData(5, shape, n, [-3, 3]).inputs;
       inputs[(row - 1) * shape.inputs + column - 1] = value;
       expect(() => engine().forward(net, inputs, n, { precision })).toThrow(NonFiniteError);
       expect(() => engine().forward(net, inputs, n, { precision })).toThrow(
@@ -105,16 +99,16 @@ describe('scoring checks its inputs', () => {
     });
 
     it('reports the first bad value when there are several, and stays usable', () => {
-      const inputs = randomInputs(5, shape, n);
+      const inputs = randomData(5, shape, n, [-3, 3]).inputs;
       inputs[100 * shape.inputs + 2] = Number.NaN;
       inputs[80 * shape.inputs + 3] = Number.POSITIVE_INFINITY;
       expect(() => engine().forward(net, inputs, n, { precision })).toThrow('inputs row 81, column 4 is Infinity');
-      const clean = randomInputs(5, shape, n);
+      const clean = randomData(5, shape, n, [-3, 3]).inputs;
       expect(maxAbs(engine().forward(net, clean, n, { precision }), referenceEngine.forward(net, clean, n))).toBeLessThan(2e-5);
     });
 
     it('accepts the largest finite inputs', () => {
-      const inputs = randomInputs(5, shape, n).map((v) => (v < 0 ? -Number.MAX_VALUE : Number.MAX_VALUE));
+      const inputs = randomData(5, shape, n, [-3, 3]).inputs.map((v) => (v < 0 ? -Number.MAX_VALUE : Number.MAX_VALUE));
       const scores = engine().forward(net, inputs, n, { precision });
       expect(scores).toHaveLength(n * shape.sizes.at(-1)!);
     });

@@ -131,10 +131,11 @@ export async function trainThreaded(
   const module = await loadModule();
   const P = net.params.length;
   const O = outputsOf(net);
-  const ctrlInts = ctrlBytes(threads) / 4;
-  const sab = new SharedArrayBuffer(ctrlBytes(threads) + 8 * (P + 1 + threads * (P + 1)));
+  const ctrlSize = ctrlBytes(threads);
+  const ctrlInts = ctrlSize / 4;
+  const sab = new SharedArrayBuffer(ctrlSize + 8 * (P + 1 + threads * (P + 1)));
   const ctrl = new Int32Array(sab, 0, ctrlInts);
-  const shared = new Float64Array(sab, ctrlBytes(threads));
+  const shared = new Float64Array(sab, ctrlSize);
   const shape = encodeShape(net);
   const bounds = sliceBounds(data.samples, threads);
 
