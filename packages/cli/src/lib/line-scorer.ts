@@ -123,7 +123,6 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
   for (; p < length; line++) {
     // One line: its fields, each parsed (or skipped) where it lies.
     let field = 0;
-    textStart[idSlot] = -1;
     let q = p;
     for (;;) {
       const kind = field < width ? fields[field]! : SKIP;
@@ -182,9 +181,10 @@ export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): Sc
     }
     p = q + 1;
     // Also refuses a blank line (one empty field): the general path skips it.
+    // Every field read, the id's too (an empty one has returned already).
+    if (field !== width) return undefined;
     const idStart = textStart[idSlot]!;
     const idEnd = textEnd[idSlot]!;
-    if (field !== width || idStart < 0) return undefined;
     const r = ids.length;
     if (r === lines.length) {
       values = grow(values);
