@@ -29,7 +29,8 @@ let numParams: i32 = 0;
 let totalRows: i32 = 0;
 let maxRows: i32 = 0;
 // Two CHUNK-wide delta blocks used by the backward pass (ping-pong), and the
-// parameters converted to f32 for MODE_F32.
+// parameters converted to f32 for MODE_F32: allocated on first use, so a
+// scoring call (f64, forward only) allocates neither.
 let deltaA: usize = 0;
 let deltaB: usize = 0;
 let paramsF32: usize = 0;
@@ -63,17 +64,20 @@ export function useNetwork(shape: usize): void {
   numOutputs = r;
   numParams = p;
   totalRows = row;
-  deltaA = heap.alloc(<usize>(maxRows * CHUNK) << 3);
-  deltaB = heap.alloc(<usize>(maxRows * CHUNK) << 3);
-  paramsF32 = heap.alloc(<usize>numParams << 2);
 }
 
 export function releaseNetwork(): void {
   heap.free(plan);
-  heap.free(deltaA);
-  heap.free(deltaB);
-  heap.free(paramsF32);
   plan = 0;
+  if (deltaA != 0) {
+    heap.free(deltaA);
+    heap.free(deltaB);
+    deltaA = deltaB = 0;
+  }
+  if (paramsF32 != 0) {
+    heap.free(paramsF32);
+    paramsF32 = 0;
+  }
 }
 
 export function paramCount(): i32 { return numParams; }
@@ -159,6 +163,10 @@ export function batchForward(b: Batch, params: usize): f64 {
  * one slice of the training set (threads): M = outputs × all samples.
  */
 export function batchBackward(b: Batch, params: usize, M: f64, g: usize): void {
+  if (deltaA == 0) {
+    deltaA = heap.alloc(<usize>(maxRows * CHUNK) << 3);
+    deltaB = heap.alloc(<usize>(maxRows * CHUNK) << 3);
+  }
   memory.fill(g, 0, <usize>numParams << 3);
   if (b.mode == MODE_F32) backwardAll<v128, f32>(b, toF32(params), M, g);
   else if (b.mode == MODE_F64_SCALAR) backwardAll<f64, f64>(b, params, M, g);
@@ -167,6 +175,7 @@ export function batchBackward(b: Batch, params: usize, M: f64, g: usize): void {
 
 /** params rounded to f32 (the f32 kernels' weights); the f64 params stay the master copy. */
 function toF32(params: usize): usize {
+  if (paramsF32 == 0) paramsF32 = heap.alloc(<usize>numParams << 2);
   for (let k = 0; k < numParams; k++) {
     store<f32>(paramsF32 + (<usize>k << 2), <f32>load<f64>(params + (<usize>k << 3)));
   }
