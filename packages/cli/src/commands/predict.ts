@@ -33,6 +33,7 @@ The model's input columns are scaled with the ranges saved at training time (val
       const source = await openCsv(args.data);
       const missing = model.inputs.names.filter((name) => !source.header.includes(name));
       if (missing.length > 0) {
+        await source.close();
         throw new DataError(
           `${args.data}: no column ${missing.map((name) => `"${name}"`).join(', ')}, which model ${flags.model} needs as input (columns: ${source.header.join(', ')})`,
           { column: missing[0] },

@@ -75,8 +75,13 @@ export interface ScoredFile {
 export async function readScoredFile(path: string, model: Model | undefined, engine: () => Promise<Engine>): Promise<ScoredFile> {
   const source = await openCsv(path);
   const { header } = source;
+  /** An early error closes the file first (the rows are not read). */
+  const refuse = async (error: Error): Promise<never> => {
+    await source.close();
+    throw error;
+  };
   if (!isClassified(header)) {
-    if (!model) throw new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
+    if (!model) return refuse(new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`));
     const { rows, lines } = await readCustomers(source);
     const scoring = await engine();
     const batch = inFile(path, DataError, () => scoreWithModel(scoring, model, rows, { lines }));
@@ -85,7 +90,7 @@ export async function readScoredFile(path: string, model: Model | undefined, eng
   }
   const indicators = model ? [...model.inputs.names] : header.filter((h) => !NON_INDICATOR.has(h) && !h.startsWith('contrib:'));
   const missing = indicators.filter((i) => !header.includes(i));
-  if (missing.length) throw new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] });
+  if (missing.length) return refuse(new DataError(`${path}: no score column ${missing.map((m) => `"${m}"`).join(', ')} for the model's indicators (columns: ${header.join(', ')})`, { column: missing[0] }));
   // Row by row, keeping only what the analyses read (a row object per customer cost ~2.7 KB).
   const at = (name: string): number => header.indexOf(name);
   const [idAt, kAt, classAt, cAt, bandAt, segmentAt] = ['id', 'K', 'class', 'C', 'band', 'segment'].map(at) as [number, number, number, number, number, number];

@@ -56,8 +56,9 @@ export async function* predictFile(source: CsvSource, model: Model, options: Pre
   const p: Prediction = {
     source, model, net: modelToNetwork(model), scorer: await loadScorer(), precision: options.precision ?? 'f64', indexes, slots,
   };
-  yield csvLine([...header, ...outputNames(header, model)]);
+  // The rows are read by lineBlocks from here on: closed before the first yield, so a reader that stops early leaves nothing open.
   await source.close();
+  yield csvLine([...header, ...outputNames(header, model)]);
   let line = dataStart.line;
   for await (const { bytes, byte, feeds } of lineBlocks(path, dataStart.byte, options.blockBytes ?? LINE_BLOCK)) {
     const plain = plainLines(bytes, feeds, slots, indexes.length);
