@@ -104,7 +104,7 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, { ids, 
   const at = (name: string): number => header.indexOf(name);
   const needed = [...map.indicators.filter((i) => at(i) < 0).map((i) => `score column "${i}"`), ...(map.needs.C && at('C') < 0 ? ['column "C"'] : []), ...(map.needs.band && at('band') < 0 ? ['column "band"'] : []), ...map.fields.filter((f) => at(f) < 0).map((f) => `column "${f}"`)];
   if (needed.length) throw new DataError(`${path}: the segment map "${map.config.name}" needs ${needed.join(', ')}, which the file lacks (columns: ${header.join(', ')})`, { column: needed[0] });
-  const [idAt, segAt, levelAt] = [at('id'), at('segment'), at('level')];
+  const [idAt, segAt, levelAt, kAt, classAt, cAt, bandAt] = ['id', 'segment', 'level', 'K', 'class', 'C', 'band'].map(at) as [number, number, number, number, number, number, number];
   const scoreAt = map.indicators.map((i) => [i, at(i)] as const);
   const outHeader = [...header];
   if (segAt < 0) outHeader.push('segment');
@@ -132,15 +132,15 @@ async function* segmentClassified(source: CsvSource, map: SegmentEngine, { ids, 
       // The id is checked before the row's values, as the rows before it are.
       chunkIds.push(id);
       chunkLines.push(r.line);
-      const num = (name: string, column = at(name)): number => parseNumber(r.fields[column]!, path, r.line, name);
+      const num = (name: string, column: number): number => parseNumber(r.fields[column]!, path, r.line, name);
       const scores: Record<string, number> = {};
       for (const [indicator, column] of scoreAt) scores[indicator] = num(indicator, column);
       const subject: SegmentSubject = {
         scores,
-        K: num('K'),
-        class: parseClass(r.fields[at('class')]!, path, r.line),
-        ...(map.needs.C ? { C: num('C') } : {}),
-        ...(map.needs.band ? { band: num('band') } : {}),
+        K: num('K', kAt),
+        class: parseClass(r.fields[classAt]!, path, r.line),
+        ...(map.needs.C ? { C: num('C', cAt) } : {}),
+        ...(map.needs.band ? { band: num('band', bandAt) } : {}),
         // Only a map with rules on raw columns reads them: no row object otherwise.
         fields: map.fields.length > 0 ? toRow(header, r.fields) : {},
       };
