@@ -195,6 +195,8 @@ export async function cliBench({ quick, rows: given }) {
       record('duckdb-count-process', rows, 'n/a', rows / duckBigProcess, 'rows/s');
     }
 
+    // Start-up of classify on 10 survey rows, when its model is trained below.
+    let classifyTen;
     if (commandBuilt('classify')) {
       try {
         const survey = join(dir, 'survey.csv');
@@ -203,6 +205,9 @@ export async function cliBench({ quick, rows: given }) {
         await writeSurvey(survey, rows);
         timed(dir, [bin, 'init', '--out', config]);
         timed(dir, [bin, 'train', join(root, 'packages/cli/data/synthetic-survey-548.csv'), '--config', config, '--out', methodModel]);
+        const surveyTen = join(dir, 'survey-ten.csv');
+        await writeFile(surveyTen, (await firstBytes(survey, 4096)).split('\n').slice(0, 11).join('\n') + '\n');
+        classifyTen = [bin, 'classify', surveyTen, '--model', methodModel, '--out', join(dir, 'survey-ten-out.csv')];
         const run = timed(dir, [bin, 'classify', survey, '--model', methodModel, '--out', join(dir, 'classified.csv')]);
         record('cvnet-classify', rows, 'f64', rows / run.seconds, 'rows/s');
         record('cvnet-classify', rows, 'f64', run.rssMiB, 'MiB peak RSS');
@@ -249,6 +254,7 @@ export async function cliBench({ quick, rows: given }) {
       'node-empty': ['-e', ''],
       'cvnet-version': [bin, '--version'],
       'cvnet-predict-10-rows': [bin, 'predict', ten, '--model', model, '--out', join(dir, 'ten-out.csv')],
+      ...(classifyTen ? { 'cvnet-classify-10-rows': classifyTen } : {}),
     };
     const times = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
     for (let r = 0; r < reps + 1; r++) {
@@ -260,6 +266,7 @@ export async function cliBench({ quick, rows: given }) {
     const ms = Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, median(xs)]));
     for (const [name, value] of Object.entries(ms)) record(name, name.includes('10') ? 10 : 0, 'n/a', value, 'ms start-up');
     record('cvnet-predict-10-rows', 10, 'n/a', ms['cvnet-predict-10-rows'] / ms['cvnet-version'], '× cvnet --version');
+    if (classifyTen) record('cvnet-classify-10-rows', 10, 'n/a', ms['cvnet-classify-10-rows'] / ms['cvnet-version'], '× cvnet --version');
     notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
   } catch (error) {
     notes.push(`cli suite failed: ${error.message}`);

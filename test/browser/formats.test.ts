@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCsv } from '../../packages/core/src/data/csv.js';
 import type { CvnetError, ScoredBatch } from '../../packages/core/src/index.js';
 import { formatBatch } from '../../packages/cli/src/lib/method-output.js';
-import { toRow } from '../../packages/cli/src/lib/method-input.js';
+import { toRow } from '../../packages/cli/src/lib/file-rows.js';
 import { classifiedCsv } from '../../packages/web/src/classified.js';
 import { parseCustomers } from '../../packages/web/src/csv.js';
 

@@ -3,8 +3,7 @@
  * indicators read from columns i1…in), for size limits and edge cases where
  * training a real network would only cost time.
  */
-import type { FittedIndicator } from '../../packages/core/src/indicators/fit.js';
-import { DEFAULT_STRATEGIES } from '../../packages/core/src/indicators/config.js';
+import { DEFAULT_STRATEGIES } from '../../packages/core/src/indicators/output-contract.js';
 import { networkToModel } from '../../packages/core/src/model/model.js';
 import type { Model } from '../../packages/core/src/model/schema.js';
 import { createNetwork } from '../../packages/core/src/network/init.js';

@@ -1,5 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { OptionsError, loadEngine, methodOf } from '@cvnet/core';
+import { OptionsError, loadEngine } from '@cvnet/core/lean';
+import { methodOf } from '@cvnet/core/scoring';
 import { atomicWriteStream, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { classifyFile } from '../lib/classify-file.js';

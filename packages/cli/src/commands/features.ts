@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
 import { atomicWriteStream, csvLine, openCsv } from '@cvnet/core/data';
 import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
-import { idMapper } from '../lib/beyond-input.js';
+import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
 import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 

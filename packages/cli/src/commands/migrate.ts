@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import { BUILTIN_SEGMENTS, OptionsError, compareRuns, renderMigrationPage, renderMigrationText, type MigrationReport, type RunCustomer } from '@cvnet/core';
 import { atomicWriteFile } from '@cvnet/core/data';
-import { idMapper, readRun } from '../lib/beyond-input.js';
+import { readRun } from '../lib/beyond-input.js';
+import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
 import { openSnapshotStore, type SnapshotInfo, type SnapshotStore } from '../lib/snapshot-store.js';
 

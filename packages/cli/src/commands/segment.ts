@@ -15,7 +15,7 @@ import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { IdChecker } from '../lib/duplicate-ids.js';
-import { inFile, toRow } from '../lib/method-input.js';
+import { inFile, toRow } from '../lib/file-rows.js';
 import { idChecker, idsOnLines } from '../lib/method-output.js';
 import { writeToStdout } from '../lib/stdout.js';
 

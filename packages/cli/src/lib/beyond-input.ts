@@ -1,7 +1,7 @@
 /**
  * Shared by `cvnet segment`, `cvnet cluster` and `cvnet migrate`: reading
  * scored customers (the `cvnet classify` contract, or raw customers scored
- * here with the model), choosing a segment map, and pseudonymising ids.
+ * here with the model) and choosing a segment map.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -12,7 +12,6 @@ import {
   compileSegments,
   fittingBuiltinSegments,
   parseSegments,
-  pseudonymizerFromEnv,
   scoreWithModel,
   type CustomerClass,
   type Engine,
@@ -21,12 +20,8 @@ import {
   type SegmentEngine,
 } from '@cvnet/core';
 import { DataError, locate, openCsv, parseNumber } from '@cvnet/core/data';
-import { inFile, readCustomers } from './method-input.js';
-
-/** Identity, or the keyed HMAC pseudonymiser when `--pseudonymize` is given. */
-export function idMapper(pseudonymize: boolean): (id: string) => string {
-  return pseudonymize ? pseudonymizerFromEnv(process.env) : (id) => id;
-}
+import { inFile } from './file-rows.js';
+import { readCustomers } from './method-input.js';
 
 /** A class cell, checked. */
 export function parseClass(text: string, path: string, line: number, column = 'class'): CustomerClass {

@@ -5,12 +5,13 @@
  * records and scoreColumns, so the output and the errors are the same
  * either way, only faster for the common case.
  */
-import { scoreMatrix, type Engine, type Model, type ScoredColumns } from '@cvnet/core';
+import type { Engine, Model } from '@cvnet/core/lean';
+import { scoreMatrix, type ScoredColumns } from '@cvnet/core/scoring';
 import { DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
 import { hashIds } from './id-table.js';
 import { linePlan, scoreLines, type LinePlan } from './line-scorer.js';
-import { inFile } from './method-input.js';
+import { inFile } from './file-rows.js';
 import { formatColumns, scoreRecords, type FormatOptions, type OutputFormat } from './method-output.js';
 
 export interface ClassifiedBlock {

@@ -16,7 +16,8 @@
  * to report with its own error. So both paths give the same scores for every line, which the tests
  * check on files mixing both.
  */
-import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type Model, type ScoreMatrix } from '@cvnet/core';
+import type { Model } from '@cvnet/core/lean';
+import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type ScoreMatrix } from '@cvnet/core/scoring';
 import { cyrb64Ascii } from './id-table.js';
 import { decimalAt } from './short-decimal.js';
 

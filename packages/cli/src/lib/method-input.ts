@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, OptionsError, computeWeights, defaultConfig, parseConfig, type CustomerRow, type ProjectConfig } from '@cvnet/core';
 import { DataError, openCsv, type CsvSource } from '@cvnet/core/data';
+import { inFile, toRow } from './file-rows.js';
 
 /** The file `cvnet init` writes and the other commands pick up when no --config is given. */
 export const DEFAULT_CONFIG_FILE = 'cvnet.config.jsonc';
@@ -58,22 +59,6 @@ export async function loadConfig(path: string | undefined, seed?: number): Promi
 }
 
 /**
- * Runs `fn`, prefixing the message of a thrown `type` error with `where`
- * (core errors name row, column and indicator but not the file).
- */
-export function inFile<T>(where: string, type: typeof DataError | typeof ConfigError, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (!(error instanceof type) || error.message.startsWith(where)) throw error;
-    const prefixed = error instanceof DataError
-      ? new DataError(`${where}: ${error.message}`, { row: error.row, column: error.column, indicator: error.indicator })
-      : new ConfigError(`${where}: ${error.message}`, { path: (error as ConfigError).path, indicator: (error as ConfigError).indicator });
-    throw prefixed;
-  }
-}
-
-/**
  * Runs `fn` on the data of `path`: core errors get the file name, and a
  * missing source column also points at the config that asks for it.
  */
@@ -100,13 +85,6 @@ export interface CustomerTable {
   /** File line of each row (the header is line 1), for error messages. */
   lines: number[];
   synthetic: boolean;
-}
-
-/** One CSV record as a row keyed by column name. */
-export function toRow(header: readonly string[], fields: readonly string[]): CustomerRow {
-  const row: Record<string, string> = {};
-  header.forEach((name, i) => (row[name] = fields[i]!));
-  return row;
 }
 
 /**

@@ -9,23 +9,22 @@
  * csv-stringify, which costs about 1 µs a field) from column arrays, with no
  * object per customer.
  */
+import type { Engine, Model } from '@cvnet/core/lean';
 import {
   CLASSIFIED_COLUMNS,
   explainCustomers,
   explanationHeader,
   scoreColumns,
+  scoringSystem,
   type Band,
   type CustomerClass,
-  type Engine,
   type Explanations,
-  type Model,
   type ScoredBatch,
-  scoringSystem,
   type ScoredColumns,
-} from '@cvnet/core';
+} from '@cvnet/core/scoring';
 import { DataError, csvField, csvLine, openCsv, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { IdChecker, type IdCheckerOptions } from './duplicate-ids.js';
-import { inFile, toRow } from './method-input.js';
+import { inFile, toRow } from './file-rows.js';
 
 export type OutputFormat = 'csv' | 'jsonl';
 

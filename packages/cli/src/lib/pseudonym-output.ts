@@ -3,7 +3,12 @@
  * the id mapping for every file written, whether the report may name
  * customers, and error messages that never echo a raw id.
  */
-import { idMapper } from './beyond-input.js';
+import { pseudonymizerFromEnv } from '@cvnet/core/scoring';
+
+/** Identity, or the keyed HMAC pseudonymiser when `--pseudonymize` is given. */
+export function idMapper(pseudonymize: boolean): (id: string) => string {
+  return pseudonymize ? pseudonymizerFromEnv(process.env) : (id) => id;
+}
 
 export interface IdPolicy {
   /** Applied to every id written (CSV, JSON lines, report, log). */

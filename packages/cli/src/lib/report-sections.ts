@@ -28,7 +28,7 @@ import {
 } from '@cvnet/core';
 import { DataError } from '@cvnet/core/data';
 import { loadSegmentMap } from './beyond-input.js';
-import { inFile } from './method-input.js';
+import { inFile } from './file-rows.js';
 
 /** Clusters in the report when --clusters is not given. */
 export const DEFAULT_CLUSTERS = 4;

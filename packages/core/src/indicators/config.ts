@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { invalidConfigError } from '../config-issues.js';
 import { ConfigError } from '../errors.js';
 import { parseJsonc } from './jsonc.js';
+import { CLASSIFIED_COLUMNS, DEFAULT_STRATEGIES } from './output-contract.js';
 
 const name = z.string().trim().min(1);
 const id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'ids are letters, digits and _, not starting with a digit');
@@ -111,13 +112,6 @@ export const thresholdsSchema = z
   })
   .refine((t) => t.A > t.B && t.B > t.C, 'thresholds must satisfy A > B > C');
 
-export const DEFAULT_STRATEGIES = {
-  A: 'Most important customers: keep them and serve them first, with dedicated service and priority offers.',
-  B: 'Major profit contributors: invest in them (personalised offers, loyalty benefits) to turn them into A customers.',
-  C: 'Maintain selectively: low-cost standard service, targeted campaigns only where the response justifies them.',
-  D: 'Minimal cost: no active investment; let them go if serving them costs more than they bring.',
-} as const;
-
 export const strategiesSchema = z.strictObject({
   A: name.default(DEFAULT_STRATEGIES.A),
   B: name.default(DEFAULT_STRATEGIES.B),
@@ -199,13 +193,6 @@ export function validateConfig(value: unknown, file = 'config'): ProjectConfig {
 export function parseConfig(text: string, file = 'config'): ProjectConfig {
   return validateConfig(parseJsonc(text, file), file);
 }
-
-/**
- * Column names of a classified customer (`cvnet classify` output) that come
- * before the indicator score columns; an indicator id equal to one of them
- * would give the output two columns of the same name.
- */
-export const CLASSIFIED_COLUMNS = ['id', 'C', 'band', 'K', 'class', 'strategy'] as const;
 
 function duplicates(xs: readonly string[]): string[] {
   return [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];

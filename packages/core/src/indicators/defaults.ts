@@ -2,7 +2,8 @@
  * The study's 14-indicator system as a ready-made config, and the commented
  * starting file that `cvnet init` writes.
  */
-import { DEFAULT_STRATEGIES as DEFAULT_TEXT, validateConfig, type ProjectConfig } from './config.js';
+import { validateConfig, type ProjectConfig } from './config.js';
+import { DEFAULT_STRATEGIES as DEFAULT_TEXT } from './output-contract.js';
 
 /** [id, name, dimension] of the study's indicators, in the study's order. */
 const STUDY_INDICATORS: ReadonlyArray<readonly [string, string, string]> = [

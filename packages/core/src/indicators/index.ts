@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './output-contract.js';
 export * from './defaults.js';
 export * from './fit.js';
 export * from './fitted-schema.js';

@@ -2,7 +2,8 @@
  * Classes A–D from the network's value K, their strategies, and evaluation
  * of predicted against target K.
  */
-import { DEFAULT_STRATEGIES, type ClassThresholds, type Strategies } from '../indicators/config.js';
+import type { ClassThresholds, Strategies } from '../indicators/config.js';
+import { DEFAULT_STRATEGIES } from '../indicators/output-contract.js';
 
 export type CustomerClass = 'A' | 'B' | 'C' | 'D';
 export const CLASSES: readonly CustomerClass[] = ['A', 'B', 'C', 'D'];

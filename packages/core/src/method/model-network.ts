@@ -5,7 +5,7 @@
  * immutable once parsed (every reader returns a fresh object), and the
  * network is only read (forward passes, input gradients), never trained.
  */
-import { modelToNetwork } from '../model/model.js';
+import { modelToNetwork } from '../model/convert.js';
 import type { Model } from '../model/schema.js';
 import type { Network } from '../network/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STRATEGIES } from '../indicators/config.js';
+import { DEFAULT_STRATEGIES } from '../indicators/output-contract.js';
 import { DEFAULT_THRESHOLDS, evaluate } from '../method/classify.js';
 import { bandTable, type Band } from '../method/current.js';
 import { renderReport } from './html.js';

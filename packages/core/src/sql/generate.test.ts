@@ -3,7 +3,7 @@ import { ModelError } from '../errors.js';
 import { networkToModel } from '../model/model.js';
 import type { Model } from '../model/schema.js';
 import { createNetwork } from '../network/init.js';
-import { DEFAULT_STRATEGIES } from '../indicators/config.js';
+import { DEFAULT_STRATEGIES } from '../indicators/output-contract.js';
 import { modelToSql } from './generate.js';
 
 function model(ids: string[], idColumn = 'id'): Model {
