@@ -228,7 +228,7 @@ describe('on the real iFood file (dates, categories, sums, counts, quantile cuts
   it('classifyFile equals the general path, and most blocks are read in bulk', async () => {
     const { config } = await loadConfig(ifoodConfig);
     const table = await readCustomers(sharedData('ifood_ml_project1_data.csv'));
-    const model = trainCustomerValue(engine, { ...config, training: { epochs: 30 } }, table.rows, { lines: table.lines }).model;
+    const model = trainCustomerValue(engine, { ...config, training: { epochs: 30 } }, table.rows, { numbering: { lines: table.lines } }).model;
     const text = readFileSync(table.path);
     const out = await same(text, model);
     expect('text' in out && out.text.split('\n')).toHaveLength(2240 + 2);

@@ -38,7 +38,7 @@ export async function ifood(): Promise<Case> {
   const configPath = fileURLToPath(new URL('../../examples/ifood/config.json', import.meta.url));
   const config = parseConfig(readFileSync(configPath, 'utf8'), 'examples/ifood/config.json');
   const rows = parse(readFileSync(sharedData('ifood_ml_project1_data.csv'), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const { model } = trainCustomerValue(engine, { ...config, training: { epochs: 80 } }, rows, { firstLine: 2 });
+  const { model } = trainCustomerValue(engine, { ...config, training: { epochs: 80 } }, rows, { numbering: { firstLine: 2 } });
   return { name: 'iFood', model, rows, expected: scoreWithModel(engine, model, rows as CustomerRow[], { firstLine: 2 }) };
 }
 

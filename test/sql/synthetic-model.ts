@@ -11,8 +11,8 @@ import { createNetwork } from '../../packages/core/src/network/init.js';
 export function syntheticModel(inputs: number, hidden: number, seed = 1): Model {
   const ids = Array.from({ length: inputs }, (_, i) => `i${i + 1}`);
   const network = createNetwork({ inputs, sizes: [hidden, 1], transfers: ['tansig', 'logsig'] }, { seed });
-  const indicators: FittedIndicator[] = ids.map((id) => ({
-    id, name: id, dimension: 'd', source: id, from: 'likert', rule: { type: 'likert', missingScore: null },
+  const indicators = ids.map((id) => ({
+    id, name: id, dimension: 'd', source: id, from: 'likert' as const, rule: { type: 'likert' as const, missingScore: null },
   }));
   return networkToModel(network, {
     inputs: { names: ids, min: ids.map(() => 1), max: ids.map(() => 5) },

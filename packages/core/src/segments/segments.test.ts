@@ -29,7 +29,7 @@ describe('shipped segment maps', () => {
     const e = compileSegments(RFM_SEGMENTS, { indicators: STUDY });
     expect(e.proof.ok).toBe(true);
     expect(e.config.segments).toHaveLength(10);
-    expect(e.indicators.sort()).toEqual(['frequency', 'recency']);
+    expect([...e.indicators].sort()).toEqual(['frequency', 'recency']);
     // The widely used grid, written as R then F (rows R = 1..5, columns F = 1..5).
     const grid5 = [
       ['hibernating', 'hibernating', 'at_risk', 'at_risk', 'cant_lose'],
