@@ -39,7 +39,6 @@ export class IdTable {
    * unsigned): one array so that a probe touches one cache line, not two.
    */
   private slots = new Int32Array(3 * INITIAL);
-  private readonly scratch = new Int32Array(2);
 
   /** @param hashOf writes an id's 64-bit hash as two halves into `out` (tests pass a weak one to force collisions). @default cyrb64 */
   constructor(private readonly hashOf: HashFunction = cyrb64) {}
@@ -73,39 +72,23 @@ export class IdTable {
   }
 
   /**
-   * Records `id` at `line` unless ids with the same hash were recorded:
-   * then records nothing and returns their lines, for the caller to compare
-   * the ids and call `insert` if it is a different id after all.
+   * Records the id hashed as (hi, lo) (see hashIds) at `line` unless ids
+   * with the same hash were recorded: then records nothing and returns
+   * their lines, for the caller to compare the ids and call `insertHash` if
+   * it is a different id after all.
    */
-  add(id: string, line: number): number[] | undefined {
-    this.hashOf(id, this.scratch);
-    return this.addHash(this.scratch[0]!, this.scratch[1]!, line);
-  }
-
-  /** `add` for an id hashed already (hashIds). */
   addHash(hi: number, lo: number, line: number): number[] | undefined {
     const slots = this.slots;
     let matches: number[] | undefined;
     for (let i = lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
       if (slots[3 * i] === hi && slots[3 * i + 1] === lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
     }
-    if (matches === undefined) this.put(hi, lo, line);
+    if (matches === undefined) this.insertHash(hi, lo, line);
     return matches;
   }
 
-  /** Records `id` at `line` even when its hash is already there (a collision). */
-  insert(id: string, line: number): void {
-    this.hashOf(id, this.scratch);
-    this.insertHash(this.scratch[0]!, this.scratch[1]!, line);
-  }
-
-  /** `insert` for an id hashed already. */
+  /** Records the hash at `line` even when it is already there (a collision), in the first free slot of its probe run. */
   insertHash(hi: number, lo: number, line: number): void {
-    this.put(hi, lo, line);
-  }
-
-  /** Stores the hash at `line`, in the first free slot of its probe run. */
-  private put(hi: number, lo: number, line: number): void {
     if (!(line >= 2 && line <= MAX_LINE)) {
       throw new DataError(`line ${line}: the duplicate-id check numbers lines 2 to ${MAX_LINE} only`, { row: line });
     }
