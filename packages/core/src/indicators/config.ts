@@ -9,6 +9,7 @@ import { invalidConfigError } from '../config-issues.js';
 import { ConfigError } from '../errors.js';
 import { parseJsonc } from './jsonc.js';
 import { CLASSIFIED_COLUMNS, DEFAULT_STRATEGIES } from './output-contract.js';
+import { ascending, thresholdsOrdered } from './rule-checks.js';
 
 const name = z.string().trim().min(1);
 const id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'ids are letters, digits and _, not starting with a digit');
@@ -39,8 +40,6 @@ const sourceSchema = z.union(
 );
 
 const direction = z.enum(['higher', 'lower']);
-
-const ascending = (xs: readonly number[]): boolean => xs.every((x, i) => i === 0 || x > xs[i - 1]!);
 
 const ruleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('likert'), missing: missing.default('error') }),
@@ -110,7 +109,7 @@ export const thresholdsSchema = z
     B: z.number().gt(0).lt(1).default(0.5),
     C: z.number().gt(0).lt(1).default(0.25),
   })
-  .refine((t) => t.A > t.B && t.B > t.C, 'thresholds must satisfy A > B > C');
+  .refine(thresholdsOrdered, 'thresholds must satisfy A > B > C');
 
 export const strategiesSchema = z.strictObject({
   A: name.default(DEFAULT_STRATEGIES.A),

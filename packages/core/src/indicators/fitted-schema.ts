@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { configSchema } from './config.js';
 import { invalidConfigError } from '../config-issues.js';
 import type { FittedIndicatorSystem } from './fit.js';
+import { cutsAscending, scoresFitCuts } from './rule-checks.js';
 
 const score = z.number().int().min(1).max(5);
 const missingScore = score.nullable();
@@ -15,8 +16,8 @@ const ruleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('likert'), missingScore }),
   z
     .strictObject({ type: z.literal('cuts'), cuts: z.array(z.number()), scores: z.array(score), missingScore })
-    .refine((r) => r.scores.length === r.cuts.length + 1, 'scores must have one more entry than cuts')
-    .refine((r) => r.cuts.every((c, i) => i === 0 || c > r.cuts[i - 1]!), 'cuts must be strictly ascending'),
+    .refine(scoresFitCuts, 'scores must have one more entry than cuts')
+    .refine(cutsAscending, 'cuts must be strictly ascending'),
   z.strictObject({ type: z.literal('categorical'), map: z.record(z.string(), score), default: score.nullable(), missingScore }),
 ]);
 

@@ -10,19 +10,21 @@ import { modelValidatorSource } from '../../scripts/model-validator.js';
 import { readModelFile } from '../data/model-file.js';
 import { ModelError } from '../errors.js';
 import { defaultConfig } from '../indicators/defaults.js';
+import { cutsAscending, scoresFitCuts, thresholdsOrdered } from '../indicators/rule-checks.js';
 import { trainCustomerValue } from '../method/train-model.js';
 import { createNetwork } from '../network/init.js';
 import { referenceEngine } from '../network/reference.js';
 import { generateSurvey } from '../synthetic/survey.js';
-import { parsePlainModel } from './fast-parse.js';
-import { networkToModel, parseModelText, serializeModel } from './model.js';
+import { parseModelFast } from './fast-parse.js';
+import { networkToModel, parseModel, parseModelText, serializeModel } from './model.js';
 import { modelV1Schema, type Model } from './schema.js';
 
-const generated = fileURLToPath(new URL('./plain-model-validator.generated.ts', import.meta.url));
+const generated = fileURLToPath(new URL('./model-validator.generated.ts', import.meta.url));
 
 // Regenerate with: CVNET_UPDATE_SCHEMA=1 npx vitest run packages/core/src/model
 it('the generated validator matches the zod schema', () => {
-  const expected = modelValidatorSource(modelV1Schema) as string;
+  const refinements = new Map<unknown, string>([[scoresFitCuts, 'scoresFitCuts'], [cutsAscending, 'cutsAscending'], [thresholdsOrdered, 'thresholdsOrdered']]);
+  const expected = modelValidatorSource(modelV1Schema, refinements) as string;
   if (process.env.CVNET_UPDATE_SCHEMA === '1') writeFileSync(generated, expected);
   expect(readFileSync(generated, 'utf8')).toBe(expected);
 });
@@ -48,6 +50,27 @@ const plainModels: Record<string, Model> = {
   minimalTraining: networkToModel(net, { ...info, training: { params, stop: 'goal', bestEpoch: 0, epochs: 2, history } }),
 };
 
+/**
+ * A method model as cvnet train writes it (one hidden neuron, to keep the
+ * mutants few), its first indicators given every source and fitted rule
+ * kind the schema has.
+ */
+function methodModel(): Model {
+  const rows = generateSurvey({ customers: 120, seed: 2 }) as unknown as Record<string, string | number>[];
+  const { model } = trainCustomerValue(referenceEngine, { ...defaultConfig(), training: { epochs: 2, hidden: 1 } }, rows);
+  const indicators = model.method!.system.indicators.map((indicator, i) => {
+    switch (i) {
+      case 0: return { ...indicator, source: { column: 'visits' }, from: 'quantile' as const, rule: { type: 'cuts' as const, cuts: [1.5, 2.5, 3.5], scores: [1, 2, 3, 4], missingScore: null } };
+      case 1: return { ...indicator, source: 'segment', from: 'categorical' as const, rule: { type: 'categorical' as const, map: { gold: 5, basic: 1 }, default: null, missingScore: 3 } };
+      case 2: return { ...indicator, source: { sum: ['a', 'b'] } };
+      case 3: return { ...indicator, source: { count_positive: ['c'] } };
+      case 4: return { ...indicator, source: { days_since: 'last', asOf: '2024-01-31' }, from: 'cuts' as const, rule: { type: 'cuts' as const, cuts: [30], scores: [5, 1], missingScore: 1 } };
+      default: return indicator;
+    }
+  });
+  return { ...model, method: { ...model.method!, system: { ...model.method!.system, indicators } } };
+}
+
 /** zod's answer for a model file's text: the model, or the error message. */
 function reference(text: string): { model: Model } | { error: string } {
   try {
@@ -58,11 +81,12 @@ function reference(text: string): { model: Model } | { error: string } {
   }
 }
 
-// Values that break some field or other: wrong types, empty, negative,
-// fractional, unsafe integers, too long for a string's .length when counted
-// in code points, and Infinity (what JSON.parse makes of 1e999).
+// Values that break some field or other: wrong types, empty, untrimmed,
+// not a date, negative, fractional, unsafe integers, too long for a
+// string's .length when counted in code points, and Infinity (what
+// JSON.parse makes of 1e999).
 const INFINITY = '__infinity__';
-const replacements: unknown[] = [null, true, 'x', '', '\u{1F600}', -1, 0, -0, 0.5, 1.5, 3, 257, 2 ** 31, 2 ** 53, -(2 ** 53), INFINITY, [], [1], {}];
+const replacements: unknown[] = [null, true, 'x', '', ' x', 'x\n', '\u00a0', '2024-1-31', '\u{1F600}', -1, 0, -0, 0.5, 1.5, 3, 257, 2 ** 31, 2 ** 53, -(2 ** 53), INFINITY, [], [1], {}];
 
 /** Every model obtained from `model` by one change: a key deleted or added, a value replaced, an array emptied or shortened. */
 function* mutants(model: unknown): Generator<string> {
@@ -98,13 +122,13 @@ function* mutants(model: unknown): Generator<string> {
 }
 
 describe('the generated fast path of reading a model', () => {
-  it('accepts exactly the plain models that zod accepts and returns unchanged, and returns them as zod does', () => {
+  it('accepts exactly the models that zod accepts and returns unchanged, and returns them as zod does', () => {
     let accepted = 0;
     let rejected = 0;
     let zodOnly = 0;
-    for (const model of Object.values(plainModels)) {
+    for (const model of [...Object.values(plainModels), methodModel()]) {
       for (const text of mutants(model)) {
-        const fast = parsePlainModel(JSON.parse(text));
+        const fast = parseModelFast(JSON.parse(text));
         const ref = reference(text);
         if (fast !== undefined) {
           accepted++;
@@ -127,17 +151,33 @@ describe('the generated fast path of reading a model', () => {
     expect(zodOnly).toBeGreaterThan(5);
   });
 
-  it('leaves method models to zod, which reads them as before', async () => {
-    const rows = generateSurvey({ customers: 120, seed: 2 }) as unknown as Record<string, string | number>[];
-    const run = trainCustomerValue(referenceEngine, { ...defaultConfig(), training: { epochs: 3 } }, rows);
-    const text = serializeModel(run.model);
-    expect(parsePlainModel(JSON.parse(text))).toBeUndefined();
+  it('reads method models as zod does', async () => {
+    const text = serializeModel(methodModel());
+    expect(parseModelFast(JSON.parse(text))).toStrictEqual(parseModelText(text));
     const dir = mkdtempSync(join(tmpdir(), 'cvnet-fast-parse-'));
     try {
       writeFileSync(join(dir, 'method.json'), text);
       expect(await readModelFile(join(dir, 'method.json'))).toStrictEqual(parseModelText(text));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves each refinement JSON Schema cannot state to zod, which refuses it', () => {
+    const model = methodModel();
+    const broken = (edit: (m: { method: { thresholds: Record<string, number>; system: { indicators: { rule: Record<string, unknown> }[] } } }) => void): unknown => {
+      const json = JSON.parse(serializeModel(model));
+      edit(json);
+      return json;
+    };
+    const cases = {
+      'thresholds out of order': broken((m) => { m.method.thresholds.B = 0.8; }),
+      'cuts not ascending': broken((m) => { m.method.system.indicators[0]!.rule.cuts = [2.5, 1.5, 3.5]; }),
+      'a score too few': broken((m) => { m.method.system.indicators[0]!.rule.scores = [1, 2, 3]; }),
+    };
+    for (const [name, json] of Object.entries(cases)) {
+      expect(parseModelFast(json), name).toBeUndefined();
+      expect(() => parseModel(json), name).toThrow(ModelError);
     }
   });
 });
@@ -165,7 +205,7 @@ describe('readModelFile', () => {
     for (const [name, text] of Object.entries(cases)) {
       const path = write(name, text);
       // Broken JSON never reaches the fast path: readModelFile parses first.
-      if (name !== 'not-json.json') expect(parsePlainModel(JSON.parse(text))).toBeUndefined();
+      if (name !== 'not-json.json') expect(parseModelFast(JSON.parse(text))).toBeUndefined();
       await expect(readModelFile(path)).rejects.toThrow(new ModelError(parseModelError(text, path)));
     }
   });
@@ -174,7 +214,7 @@ describe('readModelFile', () => {
     const json = JSON.parse(serializeModel(plainModels.trained!));
     delete json.training.params.lr;
     const text = JSON.stringify(json);
-    expect(parsePlainModel(JSON.parse(text))).toBeUndefined();
+    expect(parseModelFast(JSON.parse(text))).toBeUndefined();
     const model = await readModelFile(write('defaults.json', text));
     expect(model.training?.params.lr).toBe(0.01);
     expect(model).toStrictEqual(parseModelText(text));
@@ -197,7 +237,24 @@ console.log(model.inputs.names.join(','), Number.isFinite(k[0]));`;
     expect(child.stdout.trim()).toBe('a,b,c true');
     const loaded = child.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
     expect(loaded.some((url) => url.endsWith('/model/fast-parse.js'))).toBe(true);
-    expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/indicators\/|\/method\/|\/node_modules\/zod\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/indicators\/(?!rule-checks\.js$)|\/method\/|\/node_modules\/zod\//.test(url))).toEqual([]);
+  });
+
+  it('reads a method model without loading zod either (cvnet classify\'s start-up)', () => {
+    const hook = `data:text/javascript,${encodeURIComponent('export async function load(url, context, next) { console.error("LOADED " + url); return next(url, context); }')}`;
+    const path = write('method.json', serializeModel(methodModel()));
+    const script = `import { register } from 'node:module';
+register(${JSON.stringify(hook)});
+const { readModelFile } = await import('@cvnet/core/data');
+const { methodOf } = await import('@cvnet/core/scoring');
+console.log(methodOf(await readModelFile(${JSON.stringify(path)})).system.indicators.length);`;
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout.trim()).toBe('14');
+    const loaded = child.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
+    expect(loaded.some((url) => url.endsWith('/model/fast-parse.js'))).toBe(true);
+    expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/node_modules\/zod\//.test(url))).toEqual([]);
   });
 });
 
