@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { OptionsError, loadEngine } from '@cvnet/core/lean';
+import { OptionsError, loadScorer } from '@cvnet/core/lean';
 import { methodOf } from '@cvnet/core/scoring';
 import { atomicWriteStream, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
@@ -43,8 +43,8 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       // A model without a method section is refused here, naming its file.
       methodOf(model, flags.model);
       if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
-      const engine = await loadEngine();
-      const text = classifyFile(engine, model, args.data, { format, explain: flags.explain, ids: ids.ids });
+      const scorer = await loadScorer();
+      const text = classifyFile(scorer, model, args.data, { format, explain: flags.explain, ids: ids.ids });
       if (flags.out === undefined) await writeToStdout(text);
       else await atomicWriteStream(flags.out, text);
     } catch (error) {

@@ -5,7 +5,7 @@
  * records and scoreColumns, so the output and the errors are the same
  * either way, only faster for the common case.
  */
-import type { Engine, Model } from '@cvnet/core/lean';
+import type { Model, Scorer } from '@cvnet/core/lean';
 import { scoreMatrix, type ScoredColumns } from '@cvnet/core/scoring';
 import { DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
@@ -37,7 +37,7 @@ export class BlockClassifier {
   private readonly csv: CsvBytes | undefined;
 
   private constructor(
-    private readonly engine: Engine,
+    private readonly scorer: Scorer,
     private readonly model: Model,
     private readonly setup: BlockSetup,
     private readonly plan: LinePlan,
@@ -47,9 +47,9 @@ export class BlockClassifier {
   }
 
   /** A classifier, or undefined when the model reads columns only the general path can (see linePlan). */
-  static create(engine: Engine, model: Model, setup: BlockSetup, options: FormatOptions): BlockClassifier | undefined {
+  static create(scorer: Scorer, model: Model, setup: BlockSetup, options: FormatOptions): BlockClassifier | undefined {
     const plan = linePlan(model, setup.header);
-    return plan && new BlockClassifier(engine, model, setup, plan, options);
+    return plan && new BlockClassifier(scorer, model, setup, plan, options);
   }
 
   /**
@@ -70,11 +70,11 @@ export class BlockClassifier {
     if (fast === undefined) {
       const records = recordsOfLines(path, header.length, bytes, at.line);
       if (records === undefined) return undefined;
-      batch = scoreRecords(this.engine, this.model, this.setup, records);
+      batch = scoreRecords(this.scorer, this.model, this.setup, records);
       lines = Float64Array.from(records, (r) => r.line);
       hashes = hashIds(batch.ids);
     } else {
-      batch = inFile(path, DataError, () => scoreMatrix(this.engine, this.model, fast.matrix));
+      batch = inFile(path, DataError, () => scoreMatrix(this.scorer, this.model, fast.matrix));
       ({ lines, hashes } = fast);
     }
     const output = this.csv ? this.csv.write(batch) : encoder.encode(formatColumns(batch, format, false, this.options));

@@ -17,7 +17,7 @@
  * the 300 MB classify keeps to whatever the file size).
  */
 import { stat } from 'node:fs/promises';
-import type { Engine, Model } from '@cvnet/core';
+import type { Model, Scorer } from '@cvnet/core/lean';
 import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
 import { BlockClassifier } from './block-classifier.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
@@ -40,18 +40,18 @@ export interface ClassifyFileOptions {
  *
  * @throws DataError naming file, line and column.
  */
-export async function* classifyFile(engine: Engine, model: Model, path: string, options: ClassifyFileOptions): AsyncGenerator<string | Uint8Array> {
+export async function* classifyFile(scorer: Scorer, model: Model, path: string, options: ClassifyFileOptions): AsyncGenerator<string | Uint8Array> {
   const { format, explain = false, blockBytes = LINE_BLOCK, idCap } = options;
   const formatOptions = { ...(options.ids ? { ids: options.ids } : {}), ...(explain ? { explain: model } : {}) };
   const indicators = model.inputs.names; // methodOf has checked they are the indicators
   const source = await openCsv(path);
   const setup = { path, header: source.header, format };
-  const ids = idChecker(engine, model, setup, idCap === undefined ? {} : { cap: idCap });
+  const ids = idChecker(scorer, model, setup, idCap === undefined ? {} : { cap: idCap });
   let rest: CsvSource = source;
   let withHeader = true;
   try {
     const start = source.dataStart;
-    const classifier = BlockClassifier.create(engine, model, setup, formatOptions);
+    const classifier = BlockClassifier.create(scorer, model, setup, formatOptions);
     if (classifier !== undefined) {
       await source.close();
       const dataBytes = (await stat(path)).size - start.byte;
@@ -81,7 +81,7 @@ export async function* classifyFile(engine: Engine, model: Model, path: string, 
       withHeader = header !== undefined;
     }
     // Record by record from here (openCsv's reader): the whole file, or the rest of it.
-    yield* formatStream(scoreStream(engine, model, rest, ids), indicators, format, formatOptions, withHeader);
+    yield* formatStream(scoreStream(scorer, model, rest, ids), indicators, format, formatOptions, withHeader);
   } finally {
     ids.dispose();
   }

@@ -9,7 +9,7 @@
  * csv-stringify, which costs about 1 µs a field) from column arrays, with no
  * object per customer.
  */
-import type { Engine, Model } from '@cvnet/core/lean';
+import type { Model, Scorer } from '@cvnet/core/lean';
 import {
   CLASSIFIED_COLUMNS,
   explainCustomers,
@@ -110,10 +110,10 @@ export function formatBatch(batch: ScoredBatch, format: OutputFormat, header: bo
 /**
  * Scores records of a CSV file with `scoreColumns` (errors name the file).
  */
-export function scoreRecords(engine: Engine, model: Model, source: Pick<CsvSource, 'path' | 'header'>, records: readonly CsvRecord[]): ScoredColumns {
+export function scoreRecords(scorer: Scorer, model: Model, source: Pick<CsvSource, 'path' | 'header'>, records: readonly CsvRecord[]): ScoredColumns {
   const rows = records.map((r) => toRow(source.header, r.fields));
   const lines = records.map((r) => r.line);
-  return inFile(source.path, DataError, () => scoreColumns(engine, model, rows, { lines }));
+  return inFile(source.path, DataError, () => scoreColumns(scorer, model, rows, { lines }));
 }
 
 /**
@@ -123,10 +123,10 @@ export function scoreRecords(engine: Engine, model: Model, source: Pick<CsvSourc
  * @param ids the duplicate-id check (tests pass one with a weak hash or a small cap).
  * @throws DataError naming file, line and column.
  */
-export async function* scoreStream(engine: Engine, model: Model, source: CsvSource, ids = idChecker(engine, model, source)): AsyncGenerator<ScoredColumns> {
+export async function* scoreStream(scorer: Scorer, model: Model, source: CsvSource, ids = idChecker(scorer, model, source)): AsyncGenerator<ScoredColumns> {
   try {
     for await (const records of source.batches) {
-      const batch = scoreRecords(engine, model, source, records);
+      const batch = scoreRecords(scorer, model, source, records);
       await ids.check(ids.hashes(batch.ids), records.map((r) => r.line));
       yield batch;
     }
@@ -137,9 +137,9 @@ export async function* scoreStream(engine: Engine, model: Model, source: CsvSour
 }
 
 /** The duplicate-id check of a customer file scored with `model`. */
-export function idChecker(engine: Engine, model: Model, source: Pick<CsvSource, 'path' | 'header'>, options: IdCheckerOptions = {}): IdChecker {
+export function idChecker(scorer: Scorer, model: Model, source: Pick<CsvSource, 'path' | 'header'>, options: IdCheckerOptions = {}): IdChecker {
   const idColumn = (): string => scoringSystem(model, new Set(source.header)).idColumn;
-  const ids = (again: CsvSource, records: readonly CsvRecord[]): readonly string[] => scoreRecords(engine, model, again, records).ids;
+  const ids = (again: CsvSource, records: readonly CsvRecord[]): readonly string[] => scoreRecords(scorer, model, again, records).ids;
   return new IdChecker({ path: source.path, idColumn }, (lines) => idsOnLines(source.path, lines, ids), options);
 }
 

@@ -9,7 +9,7 @@ import { scoreCustomers } from '../indicators/fit.js';
 import { sourceColumns, type CustomerRow } from '../indicators/source.js';
 import type { Model } from '../model/schema.js';
 import { applyMinMax } from '../model/normalize.js';
-import type { Engine } from '../network/types.js';
+import type { Scorer } from '../wasm/engine.js';
 import { classify, type CustomerClass } from './classify.js';
 import { band, currentValues, currentValueWeights, type Band } from './current.js';
 import type { ModelMethod } from './model-method.js';
@@ -103,11 +103,11 @@ export function scoringSystem(model: Model, columns: ReadonlySet<string>): Fitte
  * Everything after the indicator scores: C and band, K, class and strategy
  * for each customer of `matrix` (scored with `scoringSystem(model, …)`).
  */
-export function scoreMatrix(engine: Engine, model: Model, matrix: ScoreMatrix): ScoredColumns {
+export function scoreMatrix(scorer: Scorer, model: Model, matrix: ScoreMatrix): ScoredColumns {
   const method = methodOf(model);
   const rows = matrix.ids.length;
   const C = Float64Array.from(currentValues(matrix, currentValueWeights(method.weights, method.currentValue)));
-  const k = engine.forward(networkOf(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows);
+  const k = scorer.forward(networkOf(model), applyMinMax(matrix.values, model.inputs, { clamp: true }), rows);
   const outputs = model.outputs.names.length;
   const K = outputs === 1 ? k : Float64Array.from({ length: rows }, (_, r) => k[r * outputs]!);
   const bands: Band[] = [];
@@ -129,14 +129,14 @@ export function scoreMatrix(engine: Engine, model: Model, matrix: ScoreMatrix): 
  * @throws DataError naming row, column and indicator for unscorable values;
  *   ModelError when the model has no method section or is inconsistent.
  */
-export function scoreColumns(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredColumns {
+export function scoreColumns(scorer: Scorer, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredColumns {
   if (rows.length === 0) {
     methodOf(model);
     const ids = [...model.inputs.names]; // methodOf checked they are the indicators
     return { indicators: ids, ids: [], C: new Float64Array(0), bands: [], K: new Float64Array(0), classes: [], strategies: [], scores: new Float64Array(0) };
   }
   const system = scoringSystem(model, new Set(Object.keys(rows[0]!)));
-  return scoreMatrix(engine, model, scoreCustomers(system, rows, numbering));
+  return scoreMatrix(scorer, model, scoreCustomers(system, rows, numbering));
 }
 
 /**
@@ -147,8 +147,8 @@ export function scoreColumns(engine: Engine, model: Model, rows: readonly Custom
  * @throws DataError naming row, column and indicator for unscorable values;
  *   ModelError when the model has no method section or is inconsistent.
  */
-export function scoreWithModel(engine: Engine, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredBatch {
-  const s = scoreColumns(engine, model, rows, numbering);
+export function scoreWithModel(scorer: Scorer, model: Model, rows: readonly CustomerRow[], numbering: RowNumbering = {}): ScoredBatch {
+  const s = scoreColumns(scorer, model, rows, numbering);
   const n = s.indicators.length;
   const customers = s.ids.map((id, r): ScoredCustomer => ({
     id, C: s.C[r]!, band: s.bands[r]!, K: s.K[r]!, class: s.classes[r]!, strategy: s.strategies[r]!,
