@@ -13,10 +13,12 @@ export { numericValue, sourceColumns, type CustomerRow } from './indicators/sour
 export type { Band } from './method/current.js';
 export type { CustomerClass } from './method/classify.js';
 export {
+  indicatorReadings,
   methodOf,
   scoreColumns,
   scoreMatrix,
   scoringSystem,
+  type IndicatorReading,
   type ScoredBatch,
   type ScoredColumns,
   type ScoredCustomer,

@@ -28,6 +28,17 @@ describe('customerIssues', () => {
     expect(customerIssues(model, [{ ...rest, id: customer }], at)).toEqual([]);
   });
 
+  it('reads classify output\'s indicator-id columns as scores, even where an id is also a raw column', () => {
+    // "tier" is both an indicator id and, here, the raw column of a categorical rule.
+    const tiered = { ...model, method: { system: { ...model.method!.system, indicators: model.method!.system.indicators.map((ind) => (ind.id === 'tier' ? { ...ind, source: 'tier' } : ind)) } } } as unknown as Model;
+    const raw = { ...good, level: undefined, tier: 'gold' };
+    expect(customerIssues(tiered, [raw], at)).toEqual([]);
+    expect(customerIssues(tiered, [{ ...raw, tier: 3 }], at)).toEqual([{ pointer: '#/0/tier', detail: 'unknown value "3", expected one of "gold", "silver"' }]);
+    const classified = { id: 'a', C: 3, band: 3, K: 0.5, class: 'B', strategy: 's', tier: 3, recency: 5, spend: 1, rating: 4 };
+    expect(customerIssues(tiered, [classified], at)).toEqual([]);
+    expect(customerIssues(tiered, [{ ...classified, tier: 'gold' }], at)).toEqual([{ pointer: '#/0/tier', detail: 'expected an integer score 1–5, got "gold"' }]);
+  });
+
   it('reports every bad raw value by pointer', () => {
     const bad = { customer: 'b', level: 'bronze', last: '2024-02-30', wine: 'lots', meat: '', stars: 6 };
     const later = { ...good, customer: 'c', last: '2024-03-01' };

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 // Core's own blank test and date reader, so a value passes here exactly when its scorer reads it.
-import { isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
+import { indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
 
 type Check = (value: unknown) => string | undefined;
@@ -79,10 +79,12 @@ export function rowChecks(model: Model, columns: ReadonlySet<string>): RowChecks
   const idColumn = !columns.has(system.idColumn) && columns.has('id') ? 'id' : system.idColumn;
   const checks = new Map<string, Check>([[idColumn, required(() => undefined, false, 'a customer id')]]);
   const missing: { field: string; detail: string }[] = [];
-  for (const ind of system.indicators) {
-    if (sourceColumns(ind.source).every((c) => columns.has(c))) {
+  // Core's choice of raw or score form per indicator, so a value passes here exactly when its scorer reads it.
+  const readings = indicatorReadings(system, columns);
+  for (const [i, ind] of system.indicators.entries()) {
+    if (readings[i] === 'raw') {
       for (const [column, check] of rawChecks(ind)) checks.set(column, check);
-    } else if (columns.has(ind.id)) {
+    } else if (readings[i] === 'score') {
       checks.set(ind.id, required(scoreCheck, false, 'an integer score 1–5'));
     } else {
       const absent = sourceColumns(ind.source).filter((c) => !columns.has(c));

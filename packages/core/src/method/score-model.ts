@@ -4,6 +4,7 @@
  * front end (CLI, HTTP, browser) calls this, so they agree to the last digit.
  */
 import { DataError, ModelError } from '../errors.js';
+import { CLASSIFIED_COLUMNS } from '../indicators/output-contract.js';
 import type { FittedIndicator, FittedIndicatorSystem, RowNumbering, ScoreMatrix } from '../indicators/fit.js';
 import { scoreCustomers } from '../indicators/fit.js';
 import { sourceColumns, type CustomerRow } from '../indicators/source.js';
@@ -50,15 +51,33 @@ export function methodOf(model: Model, source = 'model'): ModelMethod {
   return model.method;
 }
 
+/** How an indicator is read from data: its raw source column(s), the 1–5 score column named after it, or neither. */
+export type IndicatorReading = 'raw' | 'score' | 'missing';
+
 /**
- * For each indicator, read the raw source column(s) when the data has them,
- * otherwise an already-computed score column named after the indicator id
- * (so `cvnet classify` output is valid input again).
+ * How each indicator of `system` is read from data with these columns: the
+ * raw source column(s) when the data has them, otherwise a score column
+ * named after the indicator id (so `cvnet classify` output is valid input
+ * again). Data with all of classify's own columns (id, C, band, K, class,
+ * strategy) is classify output, whose indicator-id columns hold scores even
+ * where an id is also its raw column's name (`recency` in the CDNOW config):
+ * read raw, the scores would be put through the cut points a second time.
  */
+export function indicatorReadings(system: FittedIndicatorSystem, columns: ReadonlySet<string>): IndicatorReading[] {
+  const classified = CLASSIFIED_COLUMNS.every((c) => columns.has(c));
+  return system.indicators.map((ind) => {
+    if (classified && columns.has(ind.id)) return 'score';
+    if (sourceColumns(ind.source).every((c) => columns.has(c))) return 'raw';
+    return columns.has(ind.id) ? 'score' : 'missing';
+  });
+}
+
+/** The system as it reads data with these columns (see indicatorReadings). */
 function systemForColumns(system: FittedIndicatorSystem, columns: ReadonlySet<string>): FittedIndicatorSystem {
-  const indicators = system.indicators.map((ind): FittedIndicator => {
-    if (sourceColumns(ind.source).every((c) => columns.has(c))) return ind;
-    if (columns.has(ind.id)) return { ...ind, source: ind.id, from: 'likert', rule: { type: 'likert', missingScore: null } };
+  const readings = indicatorReadings(system, columns);
+  const indicators = system.indicators.map((ind, i): FittedIndicator => {
+    if (readings[i] === 'raw') return ind;
+    if (readings[i] === 'score') return { ...ind, source: ind.id, from: 'likert', rule: { type: 'likert', missingScore: null } };
     const missing = sourceColumns(ind.source).filter((c) => !columns.has(c));
     throw new DataError(
       `indicator "${ind.id}" needs column(s) ${missing.map((c) => `"${c}"`).join(', ')} (raw source) or a score column "${ind.id}"; neither is in the data`,

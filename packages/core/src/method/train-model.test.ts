@@ -7,7 +7,7 @@ import { generateSurvey } from '../synthetic/survey.js';
 import { loadEngine } from '../wasm/node.js';
 import { classOf } from './classify.js';
 import { modelToSql } from '../sql/generate.js';
-import { methodOf, scoreWithModel } from './score-model.js';
+import { indicatorReadings, methodOf, scoreWithModel } from './score-model.js';
 import { trainCustomerValue, trainCustomerValueAsync } from './train-model.js';
 
 const rows = generateSurvey({ customers: 548, seed: 1 }) as unknown as Record<string, string | number>[];
@@ -43,6 +43,37 @@ describe('trainCustomerValue + scoreWithModel', async () => {
     const renamed = { ...run.model, method: { ...run.model.method!, system: { ...run.model.method!.system, idColumn: 'ID' } } };
     const again = scoreWithModel(engine, renamed, rows.slice(0, 5));
     expect(again.customers.map((c) => [c.id, c.K])).toEqual(scored.customers.map((c) => [c.id, c.K]));
+  });
+
+  it('reads classify output as scores even where an indicator id is also its raw column (quantile rules)', () => {
+    // The CDNOW example's shape: indicator "recency" read from column "recency" through fitted cut points.
+    const rfm = {
+      ...defaultConfig(),
+      idColumn: 'customer_id',
+      indicators: ['recency', 'frequency', 'monetary', 'relationship'].map((id) => ({
+        id, name: id, dimension: id === 'relationship' ? 'potential' : 'current', source: id,
+        rule: { type: 'quantile' as const, count: 5, direction: id === 'recency' ? 'lower' as const : 'higher' as const, missing: 'error' as const },
+      })),
+      dimensions: [{ id: 'current', name: 'Current' }, { id: 'potential', name: 'Potential' }],
+      weights: { type: 'final' as const, values: { recency: 0.3, frequency: 0.25, monetary: 0.3, relationship: 0.15 } },
+      training: { epochs: 20 },
+    };
+    const raw = Array.from({ length: 300 }, (_, i) => ({
+      customer_id: `U${i}`, recency: String((i * 37) % 365), frequency: String(1 + ((i * 13) % 40)),
+      monetary: String(((i * 7919) % 5000) / 10), relationship: String((i * 11) % 700),
+    }));
+    const model = trainCustomerValue(engine, rfm, raw).model;
+    const scored = scoreWithModel(engine, model, raw);
+    // A row of classify output: its columns, the scores under the indicator ids.
+    const classified = scored.customers.map((c) => ({
+      id: c.id, C: String(c.C), band: String(c.band), K: String(c.K), class: c.class, strategy: c.strategy,
+      ...Object.fromEntries(scored.indicators.map((id, j) => [id, String(c.scores[j])])),
+    }));
+    const again = scoreWithModel(engine, model, classified);
+    expect(again.customers.map((c) => c.K)).toEqual(scored.customers.map((c) => c.K));
+    // Without classify's columns the same names are raw values, as before.
+    expect(indicatorReadings(model.method!.system, new Set(Object.keys(raw[0]!)))).toEqual(['raw', 'raw', 'raw', 'raw']);
+    expect(indicatorReadings(model.method!.system, new Set(Object.keys(classified[0]!)))).toEqual(['score', 'score', 'score', 'score']);
   });
 
   it('gives the same K after a save/load round trip, and the same as the TS reference engine', () => {
