@@ -147,5 +147,12 @@ describe('cvnet serve on Node', () => {
     });
     expect(short.status).toBe(2);
     expect(short.stderr).toContain('CVNET_API_TOKEN is shorter than 16 characters');
+    // A token read from a secret file with its line break could never match a bearer header.
+    const spaced = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', '0'], {
+      cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, CVNET_ADMIN_TOKEN: 'a-long-random-token-from-a-file\n' },
+    });
+    expect(spaced.status).toBe(2);
+    expect(spaced.stderr.trim().split('\n')).toHaveLength(1);
+    expect(spaced.stderr).toContain('CVNET_ADMIN_TOKEN contains white space');
   });
 });

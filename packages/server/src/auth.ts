@@ -16,6 +16,17 @@ export async function tokensEqual(given: string, expected: string): Promise<bool
   return diff === 0;
 }
 
+/**
+ * What is wrong with a configured token, or undefined. A token with white
+ * space in it (often a newline left by a secret file) could never match:
+ * a bearer token is one run of visible characters (RFC 6750, section 2.1).
+ */
+export function tokenProblem(name: string, value: string): string | undefined {
+  if (/\s/.test(value)) return `${name} contains white space, which a bearer token cannot carry (a line break from a secret file?)`;
+  if (value.length < 16) return `${name} is shorter than 16 characters; use a long random token`;
+  return undefined;
+}
+
 const CHALLENGE = 'Bearer realm="cvnet"';
 
 /**

@@ -7,6 +7,7 @@
 import wasmModule from '@cvnet/core/wasm/cvnet.wasm';
 import { createEngine } from '@cvnet/core';
 import { createApp } from './app.js';
+import { tokenProblem } from './auth.js';
 import { jsonLogger, type Logger } from './log.js';
 import { loadModelState, ModelStore } from './model-state.js';
 import { segmentsSetting, type SegmentsSetting } from './segments.js';
@@ -45,7 +46,13 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
   // A bad map leaves the worker not ready, like a bad model (/readyz says why).
   const mapConfigured = env.CVNET_SEGMENTS !== undefined && env.CVNET_SEGMENTS !== '';
   let segments: SegmentsSetting | undefined;
+  // A token that can never match would lock every client out: the worker stays not ready, saying why.
+  const tokenProblems = (['CVNET_API_TOKEN', 'CVNET_ADMIN_TOKEN'] as const).flatMap((name) => {
+    const value = env[name];
+    return value ? (tokenProblem(name, value) ?? []) : [];
+  });
   try {
+    if (tokenProblems.length > 0) throw new Error(tokenProblems.join('; '));
     if (mapConfigured) segments = segmentsSetting(env.CVNET_SEGMENTS, 'CVNET_SEGMENTS binding');
     if (raw === undefined) store.fail('no model: set the CVNET_MODEL binding or bundle a model with createWorker({ model })');
     else store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw) : raw, source, segments === undefined ? {} : { segments }));
@@ -60,9 +67,10 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
     engine, store, log,
     ...(maxCustomers === undefined ? {} : { maxCustomers }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
-    ...(env.CVNET_API_TOKEN ? { apiToken: env.CVNET_API_TOKEN } : {}),
+    // With a token problem no model is ever loaded (and PUT is off below), so every request meets the not-ready 503.
+    ...(env.CVNET_API_TOKEN && tokenProblems.length === 0 ? { apiToken: env.CVNET_API_TOKEN } : {}),
     // Without its configured map, PUT /v1/model would serve models with another map: keep it off.
-    ...(env.CVNET_ADMIN_TOKEN && (segments !== undefined || !mapConfigured) ? { adminToken: env.CVNET_ADMIN_TOKEN } : {}),
+    ...(env.CVNET_ADMIN_TOKEN && tokenProblems.length === 0 && (segments !== undefined || !mapConfigured) ? { adminToken: env.CVNET_ADMIN_TOKEN } : {}),
     ...(segments === undefined ? {} : { segments }),
   });
   return (request) => app.fetch(request);

@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { OptionsError } from '@cvnet/core';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CUSTOMERS } from '@cvnet/server';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CUSTOMERS, tokenProblem } from '@cvnet/server';
 import { startNodeServer, type NodeServer } from '@cvnet/server/node';
 import { fail } from '../lib/fail.js';
 
@@ -31,7 +31,8 @@ Scores equal "cvnet classify" (same scorer); every customer also gets its segmen
     const token = (name: string): string | undefined => {
       const value = process.env[name];
       if (value === undefined || value === '') return undefined;
-      if (value.trim().length < 16) throw new OptionsError(`${name} is shorter than 16 characters; use a long random token`);
+      const problem = tokenProblem(name, value);
+      if (problem !== undefined) throw new OptionsError(problem);
       return value;
     };
     let server: NodeServer;
