@@ -39,6 +39,15 @@ describe('customerIssues', () => {
     expect(customerIssues(tiered, [{ ...classified, tier: 'gold' }], at)).toEqual([{ pointer: '#/0/tier', detail: 'expected an integer score 1–5, got "gold"' }]);
   });
 
+  it('reads numbers in decimal notation only, as the scorer does (no hexadecimal), and dates with a valid time', () => {
+    expect(customerIssues(model, [{ ...good, wine: '0x10', stars: '0x3', last: '2024-01-02 garbage' }], at)).toEqual([
+      { pointer: '#/0/last', detail: 'expected a date as YYYY-MM-DD, got "2024-01-02 garbage"' },
+      { pointer: '#/0/wine', detail: 'expected a number, got "0x10"' },
+      { pointer: '#/0/stars', detail: 'expected an integer score 1–5, got "0x3"' },
+    ]);
+    expect(customerIssues(model, [{ ...good, wine: '1e1', last: '2024-01-02T09:30:00Z' }], at)).toEqual([]);
+  });
+
   it('reports every bad raw value by pointer', () => {
     const bad = { customer: 'b', level: 'bronze', last: '2024-02-30', wine: 'lots', meat: '', stars: 6 };
     const later = { ...good, customer: 'c', last: '2024-03-01' };

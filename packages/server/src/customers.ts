@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 // Core's own blank test and date reader, so a value passes here exactly when its scorer reads it.
-import { indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
+import { decimalValue, indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
 import { pointer, type FieldIssue } from './problem.js';
 
 type Check = (value: unknown) => string | undefined;
 
-/** The number core's scorer reads from a cell (same conversion, so the checks agree with it). */
-const numberOf = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v).trim()));
+/** The number core's scorer reads from a cell (same conversion, so the checks agree with it); NaN when none. */
+const numberOf = (v: unknown): number => (typeof v === 'number' ? v : (decimalValue(String(v)) ?? NaN));
 const shown = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 function required(check: Check, missingOk: boolean, what: string): Check {

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import type { CsvError } from 'csv-parse/sync';
 // One DataError for all customer-data problems.
 import { DataError } from '../errors.js';
+import { DECIMAL, decimalValue } from '../number-text.js';
 import { NEEDS_QUOTES } from './csv-write.js';
 
 type CsvParseSync = typeof import('csv-parse/sync');
@@ -446,12 +447,9 @@ function splitQuoted(s: string, quoting: { needed: boolean }): string[] | 'open'
   }
 }
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /** Whether a field is a plain decimal number (what parseNumber accepts). */
 export function isNumeric(text: string): boolean {
-  const trimmed = text.trim();
-  return NUMBER.test(trimmed) && Number.isFinite(Number(trimmed));
+  return decimalValue(text) !== undefined;
 }
 
 /** 10^k for k ≤ 22: exactly representable as doubles. */
@@ -498,7 +496,7 @@ export function parseNumber(text: string, path: string, line: number, column: st
   // The common cases first and without allocations: this runs once per field.
   const fast = shortDecimal(text);
   if (fast !== undefined) return fast;
-  if (NUMBER.test(text)) {
+  if (DECIMAL.test(text)) {
     const value = Number(text);
     if (Number.isFinite(value)) return value;
   }
@@ -508,7 +506,7 @@ export function parseNumber(text: string, path: string, line: number, column: st
   if (/^[+-]?(?:nan|inf(?:inity)?)$/i.test(trimmed)) {
     throw new DataError(`${where}: ${JSON.stringify(trimmed)} is not a finite number`, { row: line, column });
   }
-  if (!NUMBER.test(trimmed)) {
+  if (!DECIMAL.test(trimmed)) {
     throw new DataError(`${where}: ${JSON.stringify(trimmed)} is not a number`, { row: line, column });
   }
   const value = Number(trimmed);

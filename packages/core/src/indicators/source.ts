@@ -5,6 +5,7 @@
 import type { IndicatorSource } from './config.js';
 import { DataError } from '../errors.js';
 import type { RowNumbering } from './fit.js';
+import { decimalValue } from '../number-text.js';
 
 /** One customer record, keyed by column name (CSV text or numbers). */
 export type CustomerRow = Readonly<Record<string, string | number | null | undefined>>;
@@ -47,8 +48,8 @@ export function lineOf(numbering: RowNumbering, r: number): number {
 function numberAt(row: CustomerRow, column: string, cell: Cell): number | null {
   const v = row[column];
   if (isBlank(v)) return null;
-  const x = typeof v === 'number' ? v : Number((v as string).trim());
-  if (!Number.isFinite(x)) {
+  const x = typeof v === 'number' ? v : decimalValue(String(v));
+  if (x === undefined || !Number.isFinite(x)) {
     throw new DataError(
       `row ${cell.line}, column "${column}" (indicator "${cell.indicator}"): expected a number, got ${JSON.stringify(v)}`,
       { row: cell.line, column, indicator: cell.indicator },
@@ -59,16 +60,25 @@ function numberAt(row: CustomerRow, column: string, cell: Cell): number | null {
 
 const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 of an ISO date (time of day, if present, ignored); null for a date that does not exist. */
+/**
+ * An ISO date, optionally with a time of day (`T` or a space, hh:mm[:ss[.f]],
+ * optionally Z or an offset), as CRM exports write timestamps; the time is
+ * checked, then ignored.
+ */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Days since 1970-01-01 of an ISO date (time of day, if present, ignored); null for a date or time that does not exist. */
 export function isoDay(text: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text.trim());
+  const m = ISO_DATE.exec(text.trim());
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  // Date.UTC rolls 2014-02-30 over to March: reject dates that do not exist.
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return t / DAY_MS;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 60)) return null;
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  // Dates roll over (2014-02-30 becomes March 2): reject dates that do not exist.
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.getTime() / DAY_MS;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { ProjectConfig } from '../indicators/config.js';
 import { DataError } from '../errors.js';
 import type { RowNumbering, ScoreMatrix } from '../indicators/fit.js';
+import { decimalValue } from '../number-text.js';
 import { lineOf, type CustomerRow } from '../indicators/source.js';
 import { classMidpoint, type CustomerClass } from './classify.js';
 
@@ -69,7 +70,7 @@ export function computeTarget(
       }
       return classMidpoint(cls as CustomerClass, config.thresholds);
     }
-    const k = text === '' ? NaN : Number(text);
+    const k = typeof raw === 'number' ? raw : (decimalValue(text) ?? NaN);
     if (!(k >= 0 && k <= 1)) throw new DataError(`${where}: expected a value K in [0, 1], got ${JSON.stringify(raw)}`, detail);
     return k;
   });
