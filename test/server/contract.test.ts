@@ -264,7 +264,15 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
 
   it('answers unknown routes and wrong tokens with problems', async () => {
     expectProblem(await call('unknown-route', '/v2/score', { method: 'POST', headers: json, body: '{}' }), 404, 'not-found');
-    expectProblem(await call('wrong-method', '/v1/score'), 404, 'not-found');
+    // A route that exists under other methods: 405 with Allow (RFC 9110), and OPTIONS lists them.
+    const wrongMethod = await call('wrong-method', '/v1/score');
+    expectProblem(wrongMethod, 405, 'method-not-allowed');
+    expect(wrongMethod.headers.get('allow')).toBe('POST, OPTIONS');
+    const deleteModel = await call('delete-model', '/v1/model', { method: 'DELETE' });
+    expectProblem(deleteModel, 405, 'method-not-allowed');
+    expect(deleteModel.headers.get('allow')).toBe('GET, PUT, HEAD, OPTIONS');
+    const options = await call('options', '/v1/score', { method: 'OPTIONS' });
+    expect([options.status, options.headers.get('allow'), options.text]).toEqual([204, 'POST, OPTIONS', '']);
     const noToken = await call('no-token', '/v1/score', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expectProblem(noToken, 401, 'unauthorized');
     expect(noToken.headers.get('www-authenticate')).toBe('Bearer realm="cvnet"');

@@ -49,6 +49,15 @@ function problemResponse(c: Context<Env>, error: HttpProblem): Response {
   });
 }
 
+/** The methods routed at `path` (HEAD wherever GET is, as Hono answers it; OPTIONS too), none for an unknown path. */
+function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set(routes.filter((r) => r.path === path && r.method !== 'ALL').map((r) => r.method));
+  if (methods.size === 0) return [];
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return [...methods];
+}
+
 /** Builds the app. */
 export function createApp(options: AppOptions): OpenAPIHono<Env> {
   const { engine, store } = options;
@@ -76,7 +85,14 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     log({ level: 'error', msg: 'unhandled error', requestId: c.get('requestId'), error: error.name, message: error.message, stack: error.stack });
     return problemResponse(c, new HttpProblem('internal-error', 'the server could not answer this request; its request id identifies it in the server logs'));
   });
-  app.notFound((c) => problemResponse(c, new HttpProblem('not-found', `there is no route ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => {
+    // Per RFC 9110 (15.5.6), a route that exists under other methods answers 405 with Allow, and OPTIONS lists them.
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length === 0) return problemResponse(c, new HttpProblem('not-found', `there is no route ${c.req.method} ${c.req.path}`));
+    const allow = allowed.join(', ');
+    if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
+    return problemResponse(c, new HttpProblem('method-not-allowed', `${c.req.path} answers ${allow}, not ${c.req.method}`, { headers: { Allow: allow } }));
+  });
 
   /** The model at the start of the request: a swap during it does not affect it. */
   const served = (): ModelState => {
