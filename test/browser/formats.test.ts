@@ -4,11 +4,13 @@
  * and its classified CSV must be byte-identical to `cvnet classify`'s
  * (csv-stringify) for awkward ids.
  */
+import { isUtf8 } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCsvBytes } from '../../packages/core/src/csv-text/index.js';
 import { openCsv } from '../../packages/core/src/data/csv.js';
 import type { CvnetError, ScoredBatch } from '../../packages/core/src/index.js';
 import { formatBatch } from '../../packages/cli/src/lib/method-output.js';
@@ -81,6 +83,64 @@ describe('web CSV reader', () => {
       expect(error.message.startsWith(await cliMessage(text)), error.message).toBe(true);
     }
     expect(problem('\n\n')).toMatchObject({ message: 'the CSV text is empty (expected a header row with column names)' });
+  });
+});
+
+describe('web CSV bytes', () => {
+  it('refuses bytes that are not UTF-8 with the CLI\'s message (line, column, byte)', async () => {
+    const cliMessage = async (bytes: Buffer): Promise<string> => {
+      const path = join(dir, 'bytes.csv');
+      writeFileSync(path, bytes);
+      try {
+        for await (const _ of (await openCsv(path)).records);
+      } catch (e) {
+        return (e as Error).message.replace(`${path}, `, '');
+      }
+      throw new Error('the CLI read it');
+    };
+    const cases = [
+      Buffer.concat([Buffer.from('id,name\nA,ok\nB,"Jos'), Buffer.from([0xe9]), Buffer.from('"\n')]),
+      Buffer.concat([Buffer.from('id,n'), Buffer.from([0xe8]), Buffer.from('\n1,2\n')]),
+      Buffer.concat([Buffer.from('id,a,b\r\n1,"x,\ny",'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\r\n')]), // a surrogate, after a quoted line break
+      Buffer.concat([Buffer.from('\uFEFFid,a\n1,'), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from('\n')]), // past U+10FFFF
+    ];
+    for (const bytes of cases) {
+      let web: unknown;
+      try {
+        decodeCsvBytes(bytes);
+      } catch (e) {
+        web = e;
+      }
+      expect((web as CvnetError | undefined)?.code).toBe('DATA');
+      expect((web as Error).message).toBe(await cliMessage(bytes));
+    }
+  });
+
+  it('accepts exactly the bytes Node calls UTF-8, and names the byte Node\'s decoder replaces first', () => {
+    let state = 11;
+    const pick = (n: number): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    // Lead and continuation bytes of every kind, and bytes that are never UTF-8.
+    const alphabet = [0x41, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    let invalid = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + pick(6) }, () => alphabet[pick(alphabet.length)]!));
+      let message: string | undefined;
+      try {
+        expect(decodeCsvBytes(bytes)).toBe(bytes.toString('utf8'));
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message === undefined, bytes.toString('hex')).toBe(isUtf8(bytes));
+      if (message === undefined) continue;
+      invalid++;
+      const decoded = bytes.toString('utf8');
+      const byte = bytes[Buffer.byteLength(decoded.slice(0, decoded.indexOf('\uFFFD')))]!;
+      expect(message, bytes.toString('hex')).toBe(`line 1 (header), field 1: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`);
+    }
+    expect(invalid).toBeGreaterThan(5000);
   });
 });
 

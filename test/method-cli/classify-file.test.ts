@@ -123,6 +123,15 @@ describe('classifyFile equals the general path', () => {
     await same(lines.join('\n'), survey);
   });
 
+  it('on a byte that is not UTF-8, even in a column no indicator reads: the same error on every path', async () => {
+    const [head, ...body] = plain.split('\n');
+    const text = [`${head},note`, ...body.map((l) => (l === '' ? l : `${l},x`))].join('\n');
+    const at = text.indexOf(',x\n', text.length >> 1) + 1;
+    const bytes = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xe9]), Buffer.from(text.slice(at + 1))]);
+    const out = await same(bytes, survey);
+    expect('error' in out && out.error).toMatch(/line \d+, column "note": byte 0xE9 is not UTF-8/);
+  });
+
   it('on quoted fields: every field quoted, a quote inside a plain field, one spanning lines (the general path reads on from there)', async () => {
     await same(plain.replace(/[^,\n]+/g, (field) => `"${field}"`), survey);
     const lines = plain.split('\n');

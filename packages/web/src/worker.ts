@@ -8,6 +8,7 @@ import {
   CvnetError, defaultConfig, explainCustomers, generateSurvey, loadEngine, parseConfig, parseModelText, scoreWithModel,
   serializeModel, toCsv, trainCustomerValue, type Model, type ProjectConfig, type ScoredBatch,
 } from '@cvnet/core';
+import { decodeCsvBytes } from '@cvnet/core/csv-text';
 import { classifiedCsv } from './classified.js';
 import { parseCustomers, type CustomerTable } from './csv.js';
 import type { Failure, InputFile, Request, Response, Result, Training } from './protocol.js';
@@ -24,9 +25,12 @@ class InputError extends Error {
   }
 }
 
-async function read<T>(input: Failure['input'], file: InputFile, parse: (text: string) => T): Promise<T> {
+/** A customer CSV's text; Blob.text() would turn bytes that are not UTF-8 into U+FFFD silently. */
+const csvText = async (blob: Blob): Promise<string> => decodeCsvBytes(new Uint8Array(await blob.arrayBuffer()));
+
+async function read<T>(input: Failure['input'], file: InputFile, parse: (text: string) => T, text = (blob: Blob) => blob.text()): Promise<T> {
   try {
-    return parse(await file.blob.text());
+    return parse(await text(file.blob));
   } catch (error) {
     throw new InputError(input, file.name, error);
   }
@@ -64,7 +68,7 @@ function result(mode: Result['mode'], model: Model, modelName: string, scored: S
 const stem = (name: string): string => name.replace(/\.[^.]*$/, '') || 'customers';
 
 async function train(req: Extract<Request, { type: 'train' }>): Promise<void> {
-  const table: CustomerTable = await read('data', req.data, parseCustomers);
+  const table: CustomerTable = await read('data', req.data, parseCustomers, csvText);
   let config: ProjectConfig = req.config ? await read('config', req.config, (t) => parseConfig(t, req.config!.name)) : defaultConfig();
   if (req.seed !== undefined) config = { ...config, seed: req.seed };
   const engine = await loadEngine().catch((e: unknown) => Promise.reject(new InputError('engine', undefined, e)));
@@ -112,7 +116,7 @@ async function train(req: Extract<Request, { type: 'train' }>): Promise<void> {
 
 async function score(req: Extract<Request, { type: 'score' }>): Promise<void> {
   const model = await read('model', req.model, (t) => parseModelText(t, req.model.name));
-  const table = await read('data', req.data, parseCustomers);
+  const table = await read('data', req.data, parseCustomers, csvText);
   const engine = await loadEngine().catch((e: unknown) => Promise.reject(new InputError('engine', undefined, e)));
   const scored = blameData(req.data, () => scoreWithModel(engine, model, table.rows, { lines: table.lines }), 'model', req.model.name);
   post(result('score', model, req.model.name, scored, []));

@@ -11,11 +11,13 @@
  * functions; numbers in short decimal notation (at most 15 digits, no
  * exponent, so m / 10^k is the double Number() reads). Anything else in a
  * block — an empty or odd value, a quote inside a value, a quoted line
- * break, a ragged or blank line, a stray CR, a value a rule refuses — and it
+ * break, a ragged or blank line, a stray CR, a byte that is not UTF-8, a
+ * value a rule refuses — and it
  * hands the whole block back (undefined), for the general path to score or
  * to report with its own error. So both paths give the same scores for every line, which the tests
  * check on files mixing both.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Model } from '@cvnet/core/lean';
 import { categoricalScore, numericScore, numericValue, scoringSystem, sourceColumns, type FittedIndicator, type ScoreMatrix } from '@cvnet/core/scoring';
 import { cyrb64Ascii } from './id-table.js';
@@ -106,6 +108,8 @@ function scoreOf(indicator: FittedIndicator, v: number): number | undefined {
  * or undefined when any line needs the general path.
  */
 export function scoreLines(plan: LinePlan, bytes: Buffer, firstLine: number): ScoredLines | undefined {
+  // Bytes that are not UTF-8, even in a column no indicator reads, are the record reader's to refuse.
+  if (!isUtf8(bytes)) return undefined;
   const { width, fields, plans, texts } = plan;
   const n = plans.length;
   const length = bytes.length;

@@ -108,6 +108,80 @@ function checkWidth(header: readonly string[], fields: readonly string[], line: 
 }
 
 /**
+ * The text of a CSV file's bytes, refusing bytes that are not UTF-8 with
+ * openCsv's message (line, column, the byte): decoding would turn them into
+ * U+FFFD without a word, corrupting ids and making different ones equal.
+ *
+ * @throws DataError with `row`, and `column` past the header.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: find where, for the message.
+  }
+  const bad = firstInvalidUtf8(bytes);
+  let start = bad;
+  while (start > 0 && bytes[start - 1] !== LF) start--;
+  const line = new LineCounter(bytes).lineAt(start);
+  const { where: within, column } = placeOfFirstReplacement(new TextDecoder().decode(bytes));
+  throw new DataError(
+    `${where(line)}${within}: byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
+    { row: line, ...(column === undefined ? {} : { column }) },
+  );
+}
+
+/**
+ * Where the first U+FFFD of the lossily decoded text lies, as openCsv names
+ * it: `, column "c"` in a record, ` (header), field n` in the header; by
+ * field number on its line when the text does not parse.
+ */
+function placeOfFirstReplacement(text: string): { where: string; column?: string } {
+  try {
+    const { header, records } = readCsvText(text);
+    const inHeader = header.findIndex((name) => name.includes('\uFFFD'));
+    if (inHeader >= 0) return { where: ` (header), field ${inHeader + 1}` };
+    for (const record of records) {
+      const i = record.fields.findIndex((value) => value.includes('\uFFFD'));
+      if (i >= 0) return { where: `, column "${header[i]!}"`, column: header[i]! };
+    }
+  } catch {
+    // Malformed as well: count fields on the line.
+  }
+  const at = text.indexOf('\uFFFD');
+  const before = text.slice(text.lastIndexOf('\n', at) + 1, at);
+  let field = 0;
+  let quoted = false;
+  for (const c of before) {
+    if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) field++;
+  }
+  return { where: `, field ${field + 1}` };
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode 15, table 3-7), or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (more === 0) return i;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlongs, surrogates or code points past U+10FFFF).
+    const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= more; k++) {
+      const d = bytes[i + k];
+      if (d === undefined || d < (k === 1 ? low : 0x80) || d > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += more + 1;
+  }
+  return -1;
+}
+
+/**
  * Parses CSV text with a header row: quoted fields (commas, doubled quotes,
  * line breaks inside), CRLF or LF line ends (mixed too), a UTF-8 BOM, blank
  * lines skipped. Every row must be as wide as the header.

@@ -156,6 +156,38 @@ describe('CSV reading', () => {
     for (const text of texts) expect(Object.is(parseNumber(text, 'f.csv', 2, 'x'), Number(text)), text).toBe(true);
   });
 
+  it('refuses bytes that are not UTF-8 with their line and column, after the rows before them, and keeps a real U+FFFD', async () => {
+    /** The rows read from `bytes` before the error, and the error. */
+    const read = async (name: string, bytes: Buffer): Promise<{ ids: string[]; error: unknown }> => {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const ids: string[] = [];
+      try {
+        const source = await openCsv(path);
+        for await (const r of source.records) ids.push(r.fields[0]!);
+      } catch (error) {
+        return { ids, error };
+      }
+      return { ids, error: undefined };
+    };
+    // Latin-1 "José" and "Josè" would both decode to "Jos\uFFFD": one id, a false duplicate.
+    const latin1 = await read('latin1.csv', Buffer.concat([Buffer.from('id,name\nA,ok\nB,"Jos'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    expect(latin1.ids).toEqual(['A']);
+    expect(latin1.error).toBeInstanceOf(DataError);
+    expect((latin1.error as DataError).message).toBe(`${join(dir, 'latin1.csv')}, line 3, column "name": byte 0xE9 is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`);
+    expect([(latin1.error as DataError).row, (latin1.error as DataError).column]).toEqual([3, 'name']);
+    // In the header, and far into a file (another block, the header long known).
+    const header = await read('header.csv', Buffer.concat([Buffer.from('id,n'), Buffer.from([0xe8]), Buffer.from('\n1,2\n')]));
+    expect((header.error as Error).message).toContain('header.csv, line 1 (header), field 2: byte 0xE8 is not UTF-8');
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i},x`).join('\n');
+    const late = await read('late.csv', Buffer.concat([Buffer.from(`id,name\n${rows}\nlast,`), Buffer.from([0xff]), Buffer.from('\n')]));
+    expect(late.ids).toHaveLength(20_000);
+    expect((late.error as Error).message).toContain(`line 20002, column "name": byte 0xFF`);
+    // A replacement character written as UTF-8 is text like any other.
+    const real = await read('real.csv', Buffer.from('id,name\n\uFFFD,x\n'));
+    expect(real).toEqual({ ids: ['\uFFFD'], error: undefined });
+  });
+
   it('refuses a missing file', async () => {
     await expect(openCsv(join(dir, 'none.csv'))).rejects.toThrow(/none\.csv: file not found/);
   });

@@ -14,6 +14,7 @@
  * counts a CR inside a quoted value), and an unclosed quote is reported at the
  * line where it opens.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -126,6 +127,7 @@ export async function openCsv(path: string): Promise<CsvSource> {
     }
   });
   scanner.width = header.length;
+  scanner.columns = header;
 
   return sourceOf(path, header, scanner.firstRecordEnd!, blocks, pending);
 }
@@ -186,6 +188,7 @@ export interface CsvPosition {
 export function openCsvAt(path: string, header: readonly string[], at: CsvPosition): CsvSource {
   const scanner = new Scanner(path, at);
   scanner.width = header.length;
+  scanner.columns = header;
   return sourceOf(path, header, at, readBlocks(path, scanner, at.byte));
 }
 
@@ -271,6 +274,8 @@ const COMMA = 44;
 class Scanner {
   /** Header width; 0 until the header is read. */
   width = 0;
+  /** Header names once known, to name the column of a byte that is not UTF-8. */
+  columns: readonly string[] = [];
   /** Lines seen so far: the number of the line being completed. */
   private line: number;
   /** File offset of the first byte not yet split into lines (`rest[0]`). */
@@ -309,7 +314,7 @@ class Scanner {
     let start = 0;
     for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, start)) {
       this.line++;
-      this.take(bytes.toString('utf8', start, end), out);
+      this.take(this.decode(bytes.subarray(start, end), out), out);
       start = end + 1;
       this.noteFirstRecord(out, this.byte + start);
     }
@@ -320,12 +325,46 @@ class Scanner {
   end(out: CsvRecord[]): void {
     if (this.rest.length > 0) {
       this.line++;
-      this.take(this.rest.toString('utf8'), out);
+      this.take(this.decode(this.rest, out), out);
       this.byte += this.rest.length;
       this.noteFirstRecord(out, this.byte);
       this.rest = Buffer.alloc(0);
     }
     if (this.open !== undefined) throw this.unclosed(this.open.text, this.open.from);
+  }
+
+  /**
+   * One line as text. Decoding turns bytes that are not UTF-8 (a Latin-1
+   * "é" from a spreadsheet export) into U+FFFD without a word, which would
+   * corrupt ids and make different ones equal; U+FFFD itself is rare, so
+   * only a line holding it has its bytes checked.
+   */
+  private decode(line: Buffer, out: readonly CsvRecord[]): string {
+    const text = line.toString('utf8');
+    if (text.indexOf('\uFFFD') >= 0 && !isUtf8(line)) throw this.notUtf8(line, text, out);
+    return text;
+  }
+
+  /** The error for `line`, naming the column from the header (openCsv sets it after the first block; within that block it is the first record out). */
+  private notUtf8(line: Buffer, text: string, out: readonly CsvRecord[]): DataError {
+    const columns = this.columns.length > 0 ? this.columns : this.firstRecordEnd === undefined ? undefined : out[0]?.fields.map((name) => name.trim());
+    const at = text.indexOf('\uFFFD');
+    const byte = line[Buffer.byteLength(text.slice(0, at))]!;
+    // The field it is in: commas before it in its record (which may have begun lines ago), outside quotes.
+    const before = `${this.open === undefined ? '' : `${this.open.text}\n`}${text.slice(0, at)}`;
+    let field = 0;
+    let quoted = false;
+    for (let i = 0; i < before.length; i++) {
+      const c = before.charCodeAt(i);
+      if (c === QUOTE) quoted = !quoted;
+      else if (c === COMMA && !quoted) field++;
+    }
+    const column = columns?.[field];
+    const where = column === undefined ? `${locate(this.path, this.line)}${columns === undefined ? ' (header)' : ''}, field ${field + 1}` : locate(this.path, this.line, column);
+    return new DataError(
+      `${where}: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
+      { row: this.line, ...(column === undefined ? {} : { column }) },
+    );
   }
 
   /** Notes where the first record ends once one is out, `byte` being the end of the line just taken. */
