@@ -188,6 +188,23 @@ describe('CSV reading', () => {
     expect(real).toEqual({ ids: ['\uFFFD'], error: undefined });
   });
 
+  it('names tab- or semicolon-separated files and CR-only line ends instead of reading them as one column', async () => {
+    const cases: [string, string][] = [
+      ['tabs.csv', 'ID\tYear_Birth\tIncome\n1\t1970\t5000\n'],
+      ['semicolons.csv', 'id;a;b\n1;2,5;3\n'],
+      ['cr.csv', 'id,a\r1,2\r3,4\r'],
+    ];
+    const messages = [];
+    for (const [name, text] of cases) messages.push(await openCsv(file(name, text)).then(() => 'read', (e: Error) => e.message.replace(`${dir}/`, '')));
+    expect(messages).toEqual([
+      'tabs.csv, line 1: the header is one column holding tabs: cvnet reads comma-separated files; save the file as CSV with commas',
+      'semicolons.csv, line 1: the header is one column holding semicolons: cvnet reads comma-separated files; save the file as CSV with commas',
+      'cr.csv, line 1: the header holds a carriage return: the lines seem to end with CR alone (old Mac files); cvnet reads LF or CRLF line ends',
+    ]);
+    // A one-column file is fine.
+    expect((await openCsv(file('one.csv', 'id\n1\n'))).header).toEqual(['id']);
+  });
+
   it('refuses a missing file', async () => {
     await expect(openCsv(join(dir, 'none.csv'))).rejects.toThrow(/none\.csv: file not found/);
   });

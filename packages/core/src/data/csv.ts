@@ -94,15 +94,16 @@ export function locate(path: string, line?: number, column?: string): string {
  * blank lines (skipped). Rows must have as many fields as the header.
  *
  * @throws DataError when the file is missing, not a file, empty, or its header
- *   has an unnamed or repeated column.
+ *   has an unnamed or repeated column, or shows the file is not comma-separated
+ *   with LF or CRLF line ends (one column holding tabs or semicolons, a CR).
  */
 export async function openCsv(path: string): Promise<CsvSource> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new DataError(
-      error.code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot read (${error.message})`,
+      error.code === 'ENOENT' ? `${path}: file not found${path === '-' ? ' (cvnet reads customer files by path, not from standard input)' : ''}` : `${path}: cannot read (${error.message})`,
     );
   });
-  if (!info.isFile()) throw new DataError(`${path}: not a file`);
+  if (!info.isFile()) throw new DataError(`${path}: not a file${path === '/dev/stdin' ? ' (cvnet reads customer files by path, not from standard input)' : ''}`);
 
   const scanner = new Scanner(path);
   const blocks = readBlocks(path, scanner);
@@ -120,6 +121,14 @@ export async function openCsv(path: string): Promise<CsvSource> {
     throw new DataError(`${path}: file is empty (expected a header row with column names)`);
   }
   const header = head.fields.map((name) => name.trim());
+  // Files that are not comma-separated with LF or CRLF line ends, named for what they most likely are.
+  if (header.some((name) => name.includes('\r'))) {
+    throw new DataError(`${locate(path, head.line)}: the header holds a carriage return: the lines seem to end with CR alone (old Mac files); cvnet reads LF or CRLF line ends`, { row: head.line });
+  }
+  const separator = header.length === 1 ? /[\t;]/.exec(header[0]!)?.[0] : undefined;
+  if (separator !== undefined) {
+    throw new DataError(`${locate(path, head.line)}: the header is one column holding ${separator === '\t' ? 'tabs' : 'semicolons'}: cvnet reads comma-separated files; save the file as CSV with commas`, { row: head.line });
+  }
   header.forEach((name, i) => {
     if (name === '') throw new DataError(`${locate(path, head.line)}: column ${i + 1} of the header has no name`);
     if (header.indexOf(name) !== i) {
