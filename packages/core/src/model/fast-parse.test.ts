@@ -220,40 +220,35 @@ describe('readModelFile', () => {
     expect(model).toStrictEqual(parseModelText(text));
   });
 
-  it('reads and scores with a plain model without loading zod at all (cvnet predict\'s start-up)', () => {
-    // The built package, as the CLI loads it; a loader hook lists every module.
+  /** Runs `body` (ES module code) on the built package under a loader hook; its output and every module it loaded. */
+  const underHook = (body: string): { stdout: string; loaded: string[] } => {
     const hook = `data:text/javascript,${encodeURIComponent('export async function load(url, context, next) { console.error("LOADED " + url); return next(url, context); }')}`;
-    const path = write('plain.json', serializeModel(plainModels.trained!));
-    const script = `import { register } from 'node:module';
-register(${JSON.stringify(hook)});
-const { readModelFile } = await import('@cvnet/core/data');
-const { loadScorer, modelToNetwork } = await import('@cvnet/core/lean');
-const model = await readModelFile(${JSON.stringify(path)});
-const k = (await loadScorer()).forward(modelToNetwork(model), new Float64Array(model.inputs.names.length), 1);
-console.log(model.inputs.names.join(','), Number.isFinite(k[0]));`;
+    const script = `import { register } from 'node:module';\nregister(${JSON.stringify(hook)});\n${body}`;
     const root = fileURLToPath(new URL('../../../..', import.meta.url));
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
     expect(child.status, child.stderr).toBe(0);
-    expect(child.stdout.trim()).toBe('a,b,c true');
     const loaded = child.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
     expect(loaded.some((url) => url.endsWith('/model/fast-parse.js'))).toBe(true);
+    return { stdout: child.stdout.trim(), loaded };
+  };
+
+  it('reads and scores with a plain model without loading zod at all (cvnet predict\'s start-up)', () => {
+    const path = write('plain.json', serializeModel(plainModels.trained!));
+    const { stdout, loaded } = underHook(`const { readModelFile } = await import('@cvnet/core/data');
+const { loadScorer, modelToNetwork } = await import('@cvnet/core/lean');
+const model = await readModelFile(${JSON.stringify(path)});
+const k = (await loadScorer()).forward(modelToNetwork(model), new Float64Array(model.inputs.names.length), 1);
+console.log(model.inputs.names.join(','), Number.isFinite(k[0]));`);
+    expect(stdout).toBe('a,b,c true');
     expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/indicators\/(?!rule-checks\.js$)|\/method\/|\/node_modules\/zod\//.test(url))).toEqual([]);
   });
 
   it('reads a method model without loading zod either (cvnet classify\'s start-up)', () => {
-    const hook = `data:text/javascript,${encodeURIComponent('export async function load(url, context, next) { console.error("LOADED " + url); return next(url, context); }')}`;
     const path = write('method.json', serializeModel(methodModel()));
-    const script = `import { register } from 'node:module';
-register(${JSON.stringify(hook)});
-const { readModelFile } = await import('@cvnet/core/data');
+    const { stdout, loaded } = underHook(`const { readModelFile } = await import('@cvnet/core/data');
 const { methodOf } = await import('@cvnet/core/scoring');
-console.log(methodOf(await readModelFile(${JSON.stringify(path)})).system.indicators.length);`;
-    const root = fileURLToPath(new URL('../../../..', import.meta.url));
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
-    expect(child.status, child.stderr).toBe(0);
-    expect(child.stdout.trim()).toBe('14');
-    const loaded = child.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice(7));
-    expect(loaded.some((url) => url.endsWith('/model/fast-parse.js'))).toBe(true);
+console.log(methodOf(await readModelFile(${JSON.stringify(path)})).system.indicators.length);`);
+    expect(stdout).toBe('14');
     expect(loaded.filter((url) => /\/model\/(schema|model)\.js$|\/node_modules\/zod\//.test(url))).toEqual([]);
   });
 });
