@@ -55,8 +55,8 @@ async function outcome(chunks: AsyncIterable<string | Uint8Array>): Promise<Outc
   return { bytes: Buffer.concat(parts) };
 }
 
-/** What predict must write for `text`: csv-parse, Number(), the engine, csv-stringify. */
-async function expected(text: string | Buffer): Promise<Outcome> {
+/** What predict must write for `text` (its output column named `output`): csv-parse, Number(), the engine, csv-stringify. */
+async function expected(text: string | Buffer, output = 'K_predicted'): Promise<Outcome> {
   // Only CRLF and LF end a record, as in cvnet's reader.
   const rows = parse(text, { bom: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
   const header = rows[0]!.map((name) => name.trim());
@@ -64,8 +64,7 @@ async function expected(text: string | Buffer): Promise<Outcome> {
   const at = model.inputs.names.map((name) => header.indexOf(name));
   const inputs = Float64Array.from(body.flatMap((row) => at.map((j) => Number(row[j]))));
   const k = (await loadEngine()).forward(modelToNetwork(model), applyMinMax(inputs, model.inputs), body.length);
-  const out = model.outputs.names.map((name) => (header.includes(name) ? `${name}_predicted` : name));
-  return { bytes: Buffer.from(stringify([[...rows[0]!, ...out], ...body.map((row, q) => [...row, k[q]!])])) };
+  return { bytes: Buffer.from(stringify([[...rows[0]!, output], ...body.map((row, q) => [...row, k[q]!])])) };
 }
 
 /** predictFile on `text` at several block sizes: one outcome for all, returned. */
@@ -79,8 +78,8 @@ async function predicted(text: string | Buffer): Promise<Outcome> {
   return outcomes[0]!;
 }
 
-async function same(text: string | Buffer): Promise<void> {
-  expect(await predicted(text)).toEqual(await expected(text));
+async function same(text: string | Buffer, output?: string): Promise<void> {
+  expect(await predicted(text)).toEqual(await expected(text, output));
 }
 
 describe('predictFile equals csv-parse → engine → csv-stringify', () => {
@@ -118,6 +117,16 @@ describe('predictFile equals csv-parse → engine → csv-stringify', () => {
     lines[100] = lines[100]!.replace(/,n(\d+),/, ',"two\nlines",');
     lines[200] = lines[200]!.replace(/,n(\d+),/, ',"say ""hi""",');
     await same(lines.join('\n'));
+  });
+
+  it('names the output after the first free K_predicted, K_predicted_2, … on the byte and the record path', async () => {
+    // The file scored once already (K and K_predicted), and once more (K_predicted_2 too).
+    const withColumns = (...names: string[]): string =>
+      fixture.split('\n').map((line, i) => (line === '' ? line : [line, ...names.map((name) => (i === 0 ? name : '0.5'))].join(','))).join('\n');
+    const once = withColumns('K_predicted');
+    await same(once, 'K_predicted_2');
+    await same(once.replace(/,n(\d+),/g, ',"n,$1",'), 'K_predicted_2');
+    await same(withColumns('K_predicted', 'K_predicted_2'), 'K_predicted_3');
   });
 
   it('with the same errors whatever the block size: a bad number, a ragged row', async () => {

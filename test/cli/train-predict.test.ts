@@ -80,6 +80,16 @@ describe('cvnet train and predict', () => {
     expect(readFileSync(join(dir, 'nok-scored.csv'), 'utf8')).toBe(out.stdout);
   });
 
+  it('scores its own output again under a new column name, which cvnet reads back', () => {
+    expect(cvnet(['train', 'train.csv', '--target', 'K', '--epochs', '20', '--seed', '1', '--out', 'again.json'], dir).code).toBe(0);
+    expect(cvnet(['predict', 'train.csv', '-m', 'again.json', '-o', 'again1.csv'], dir).code).toBe(0);
+    expect(cvnet(['predict', 'again1.csv', '-m', 'again.json', '-o', 'again2.csv'], dir).code).toBe(0);
+    const twice = cvnet(['predict', 'again2.csv', '-m', 'again.json'], dir);
+    expect(twice.stderr).toBe('');
+    expect(twice.code).toBe(0);
+    expect((parse(twice.stdout) as string[][])[0]).toEqual(['id', 'a', 'b', 'c', 'name', 'K', 'K_predicted', 'K_predicted_2', 'K_predicted_3']);
+  });
+
   it('is deterministic for a seed, and different seeds give different weights', () => {
     const args = ['train', 'train.csv', '--target', 'K', '--epochs', '100', '--validation', '0.25', '--hidden', '5'];
     expect(cvnet([...args, '--seed', '42', '--out', 's1.json'], dir).code).toBe(0);

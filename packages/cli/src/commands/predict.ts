@@ -8,7 +8,7 @@ import { writeToStdout } from '../lib/stdout.js';
 export default class Predict extends Command {
   static override description = `Append the network's output to every row of a CSV file.
 
-The model's input columns are scaled with the ranges saved at training time (values outside the training range are not clipped). The output column is named after the training target, or <target>_predicted when the file already has such a column. Rows are streamed, so large files use constant memory; with --out the file appears only when complete.`;
+The model's input columns are scaled with the ranges saved at training time (values outside the training range are not clipped). The output column is named after the training target, or <target>_predicted when the file already has such a column (<target>_predicted_2, _3, … when it has that too). Rows are streamed, so large files use constant memory; with --out the file appears only when complete.`;
 
   static override examples = [
     '<%= config.bin %> predict customers.csv --model model.json --out scored.csv',

@@ -24,9 +24,21 @@ export interface PredictFileOptions {
   readonly blockBytes?: number;
 }
 
-/** Output column names: the model's, suffixed when the file already uses them. */
-function outputNames(header: readonly string[], model: Model): string[] {
-  return model.outputs.names.map((name) => (header.includes(name) ? `${name}_predicted` : name));
+/**
+ * Output column names: the model's, or when the file already has one, the
+ * first of `<name>_predicted`, `<name>_predicted_2`, `_3`, … that no column
+ * and no other output uses, so the output's header never names a column
+ * twice (cvnet refuses such a file as input).
+ */
+function outputNames(header: readonly string[], outputs: readonly string[]): string[] {
+  const used = new Set([...header, ...outputs]);
+  return outputs.map((name) => {
+    if (!header.includes(name)) return name;
+    let free = `${name}_predicted`;
+    for (let k = 2; used.has(free); k++) free = `${name}_predicted_${k}`;
+    used.add(free);
+    return free;
+  });
 }
 
 /** What every block needs: the model's network, where its inputs are, the scorer. */
@@ -58,7 +70,7 @@ export async function* predictFile(source: CsvSource, model: Model, options: Pre
   };
   // The rows are read by lineBlocks from here on: closed before the first yield, so a reader that stops early leaves nothing open.
   await source.close();
-  yield csvLine([...header, ...outputNames(header, model)]);
+  yield csvLine([...header, ...outputNames(header, model.outputs.names)]);
   let line = dataStart.line;
   for await (const { bytes, byte, feeds } of lineBlocks(path, dataStart.byte, options.blockBytes ?? LINE_BLOCK)) {
     const plain = plainLines(bytes, feeds, slots, indexes.length);
