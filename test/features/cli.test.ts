@@ -70,6 +70,26 @@ describe('cvnet features / backtest', () => {
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/);
   });
 
+  it('backtest refuses a horizon after the last transaction and warns about one the data ends inside', () => {
+    const args = (asOf: string, horizon: string, report: string): string[] => ['backtest', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'),
+      '--as-of', asOf, '--horizon', horizon, '--epochs', '20', '--report', report];
+    const past = join(dir, 'past.html');
+    const refused = cvnet(args('1999-01-01', '30', past), dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`Error: ${sharedData('CDNOW_master.txt')}: the horizon 1999-01-02 … 1999-01-31 starts after the last transaction (1998-06-30); choose an as-of before 1998-06-30\n`);
+    expect(refused.stdout).toBe('');
+    expect(existsSync(past)).toBe(false);
+    // The data's last day itself as as-of: the horizon starts the day after.
+    expect(cvnet(args('1998-06-30', '1', past), dir).code).toBe(2);
+
+    const partly = cvnet(args('1998-06-01', '90', join(dir, 'partly.html')), dir);
+    expect(partly.code).toBe(0);
+    expect(partly.stderr).toBe(`Warning: ${sharedData('CDNOW_master.txt')}: the data ends 1998-06-30, inside the horizon 1998-06-02 … 1998-08-30: only 29 of its 90 days are observed, so future spend and purchases are undercounted\n`);
+    expect(partly.stdout).toMatch(/^model \(\d+ A\)\s+0\.\d{3}/m);
+    // A horizon that ends on the last day is fully observed.
+    expect(cvnet(args('1998-06-01', '29', join(dir, 'full.html')), dir).stderr).toBe('');
+  });
+
   it('fails with one line and exit 2 on bad input, leaving no output file', () => {
     const out = join(dir, 'bad.csv');
     const r = cvnet(['features', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'), '--as-of', '1997-13-01', '--out', out], dir);

@@ -36,7 +36,7 @@ Features are computed twice from the transactions: at a training cut (as-of minu
 
   static override flags = {
     'as-of': Flags.string({ description: 'the cut: last day of history, YYYY-MM-DD', required: true }),
-    horizon: Flags.integer({ description: 'days after as-of whose spend is predicted', required: true, min: 1 }),
+    horizon: Flags.integer({ description: 'days after as-of whose spend is predicted (must start before the data ends; a warning when the data ends inside it)', required: true, min: 1 }),
     'train-horizon': Flags.integer({ description: 'days of outcomes (ending on as-of) the network learns from [default: min(horizon, half the history before as-of)]', min: 1 }),
     config: Flags.string({ char: 'c', description: 'project config for the feature columns [default: quintile rules for every column, fixed weights]' }),
     epochs: Flags.integer({ description: 'traingdx epochs [default: config training.epochs, else 1000]', min: 1 }),
@@ -73,6 +73,7 @@ Features are computed twice from the transactions: at a training cut (as-of minu
         }
       })();
       const { result, setup } = run;
+      for (const warning of run.warnings) process.stderr.write(`Warning: ${warning}\n`);
       if (flags.report !== undefined) await atomicWriteFile(flags.report, backtestHtml(result, setup));
       for (const line of summaryLines(run.summary)) this.log(line);
       this.log(`Trained on ${result.details.trainCustomers} customers at ${setup.trainCut} (outcomes over ${setup.trainHorizonDays} days), ${result.details.epochs} epochs; scored ${result.customers} customers at ${setup.asOf}, ${pct(result.details.purchaseRate)} of whom bought in the next ${setup.horizonDays} days.`);

@@ -39,13 +39,16 @@ export interface TransactionBacktest {
   config: ProjectConfig;
   /** Where the lines went (for the as-of cut and horizon). */
   summary: FeatureSummary;
+  /** Caveats on the figures (the data ending inside the horizon). */
+  warnings: string[];
 }
 
 /**
  * Runs the backtest on a transaction file.
  *
- * @throws ConfigError for bad dates or horizons; DataError when a cut leaves
- *   no customers; whatever reading, fitting or training throws.
+ * @throws ConfigError for bad dates or horizons (one the data ends before);
+ *   DataError when a cut leaves no customers; whatever reading, fitting or
+ *   training throws.
  */
 export async function backtestTransactions(options: TransactionBacktestOptions): Promise<TransactionBacktest> {
   checkAsOf(options.asOf);
@@ -56,7 +59,8 @@ export async function backtestTransactions(options: TransactionBacktestOptions):
   try {
     const windowDays = options.mapping.windowDays;
     const summary = await session.summary({ asOf: options.asOf, windowDays, horizonDays: options.horizonDays });
-    if (summary.span.first === null) throw new DataError(`${options.input}: no usable transaction lines`);
+    if (summary.span.first === null || summary.span.last === null) throw new DataError(`${options.input}: no usable transaction lines`);
+    const warnings = horizonWarnings(options.input, summary.span.last.slice(0, 10), options.asOf, options.horizonDays);
     const history = daysBetween(summary.span.first.slice(0, 10), options.asOf);
     const trainHorizonDays = options.trainHorizonDays ?? Math.min(options.horizonDays, Math.floor(history / 2));
     if (!(Number.isInteger(trainHorizonDays) && trainHorizonDays >= 1 && trainHorizonDays < history)) {
@@ -75,8 +79,24 @@ export async function backtestTransactions(options: TransactionBacktestOptions):
       ...(options.onEpoch === undefined ? {} : { onProgress: options.onEpoch }),
       ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }),
     });
-    return { result, trained, config, setup: { input: options.input, asOf: options.asOf, horizonDays: options.horizonDays, trainCut, trainHorizonDays }, summary };
+    return { result, trained, config, setup: { input: options.input, asOf: options.asOf, horizonDays: options.horizonDays, trainCut, trainHorizonDays }, summary, warnings };
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The horizon's purchases are what the backtest measures. A horizon that
+ * starts after the last transaction has none to measure (every customer
+ * looks lost, every figure is NaN), so it is refused; one the data ends
+ * inside undercounts future spend, which the figures should say.
+ */
+function horizonWarnings(input: string, lastDay: string, asOf: string, horizonDays: number): string[] {
+  const start = addDays(asOf, 1);
+  const end = addDays(asOf, horizonDays);
+  if (lastDay < start) {
+    throw new ConfigError(`${input}: the horizon ${start} … ${end} starts after the last transaction (${lastDay}); choose an as-of before ${lastDay}`);
+  }
+  if (lastDay >= end) return [];
+  return [`${input}: the data ends ${lastDay}, inside the horizon ${start} … ${end}: only ${daysBetween(asOf, lastDay)} of its ${horizonDays} days are observed, so future spend and purchases are undercounted`];
 }
