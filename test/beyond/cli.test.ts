@@ -212,6 +212,18 @@ describe('cvnet migrate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/@7: no such snapshot/);
   });
+
+  it('names the file and both lines of a repeated id', () => {
+    const lines = readFileSync(f.classified, 'utf8').trimEnd().split('\n');
+    const twice = join(f.dir, 'twice.csv');
+    writeFileSync(twice, `${[...lines.slice(0, 6), lines[3]!, ...lines.slice(6)].join('\n')}\n`);
+    const id = lines[3]!.split(',')[0]!;
+    for (const args of [[f.classified, twice], [twice, f.classified]]) {
+      const r = cvnet(['migrate', ...args], f.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`Error: ${twice}, line 7, column "id": duplicate customer id "${id}" (first on line 4)\n`);
+    }
+  });
 });
 
 describe('cvnet cluster', () => {

@@ -144,7 +144,7 @@ export async function loadSegmentMap(choice: string | undefined, available: read
 /**
  * One scoring run for `cvnet migrate`: id and class (required), K, C and
  * segment when the file has them.
- * @throws DataError naming file, line and column.
+ * @throws DataError naming file, line and column (both lines of a repeated id).
  */
 export async function readRun(path: string, ids: (id: string) => string): Promise<RunCustomer[]> {
   const source = await openCsv(path);
@@ -153,9 +153,14 @@ export async function readRun(path: string, ids: (id: string) => string): Promis
     if (at(c) < 0) throw new DataError(`${path}: no column "${c}"; expected cvnet classify or cvnet segment output (columns: ${source.header.join(', ')})`, { column: c });
   }
   const run: RunCustomer[] = [];
+  const seen = new Map<string, number>();
   for await (const r of source.records) {
     const id = r.fields[at('id')]!.trim();
     if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
+    const first = seen.get(id);
+    // Quoted as written out (a pseudonym with --pseudonymize).
+    if (first !== undefined) throw new DataError(`${locate(path, r.line, 'id')}: duplicate customer id ${JSON.stringify(ids(id))} (first on line ${first})`, { row: r.line, column: 'id' });
+    seen.set(id, r.line);
     const num = (name: string): number | undefined => (at(name) >= 0 ? parseNumber(r.fields[at(name)]!, path, r.line, name) : undefined);
     const K = num('K');
     const C = num('C');
