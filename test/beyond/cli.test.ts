@@ -213,6 +213,46 @@ describe('cvnet migrate', () => {
     expect(bad.stderr).toMatch(/@7: no such snapshot/);
   });
 
+  it('--store stores nothing, and creates no store, when either run is bad', () => {
+    const lines = readFileSync(later, 'utf8').trimEnd().split('\n');
+    const classAt = lines[0]!.split(',').indexOf('class');
+    const badClass = join(f.dir, 'badclass.csv');
+    writeFileSync(badClass, `${lines.map((line, i) => (i === 4 ? line.split(',').map((v, j) => (j === classAt ? 'E' : v)).join(',') : line)).join('\n')}\n`);
+    const fresh = join(f.dir, 'fresh.duckdb');
+    const r = cvnet(['migrate', f.classified, badClass, '--store', fresh], f.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`Error: ${badClass}, line 5, column "class": expected a class A, B, C or D, got "E"\n`);
+    expect(existsSync(fresh)).toBe(false);
+
+    const store = join(f.dir, 'kept.duckdb');
+    expect(cvnet(['migrate', f.classified, f.classified, '--store', store], f.dir).code).toBe(0);
+    expect(cvnet(['migrate', later, badClass, '--store', store], f.dir).code).toBe(2);
+    expect(cvnet(['migrate', '@latest', badClass, '--store', store], f.dir).code).toBe(2);
+    const list = JSON.parse(cvnet(['migrate', '--list', '--store', store, '--json'], f.dir).stdout).snapshots;
+    expect(list.map((s: { label: string }) => s.label)).toEqual(['classified.csv']);
+  });
+
+  it('reads only an existing store for --list and @ names, and refuses a DuckDB file that is not one', async () => {
+    const typo = join(f.dir, 'typo.duckdb');
+    const missing = `Error: ${typo}: no such snapshot store (file not found); runs are stored with cvnet migrate <before.csv> <after.csv> --store ${typo}\n`;
+    for (const args of [['--list'], ['@1', '@2'], ['@latest', later]]) {
+      const r = cvnet(['migrate', ...args, '--store', typo], f.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(missing);
+      expect(existsSync(typo)).toBe(false);
+    }
+    const other = join(f.dir, 'other.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(other);
+    const connection = await db.connect();
+    await connection.run('CREATE TABLE t (x INTEGER)');
+    connection.closeSync();
+    db.closeSync();
+    const r = cvnet(['migrate', '--list', '--store', other], f.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`Error: ${other}: not a cvnet snapshot store (no cvnet_snapshots and cvnet_snapshot_customers tables)\n`);
+  });
+
   it('names the file and both lines of a repeated id', () => {
     const lines = readFileSync(f.classified, 'utf8').trimEnd().split('\n');
     const twice = join(f.dir, 'twice.csv');

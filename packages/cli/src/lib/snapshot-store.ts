@@ -5,6 +5,7 @@
  * snapshot. DuckDB is loaded only when a store is used.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { CvnetError, type RunCustomer } from '@cvnet/core';
 
 export interface SnapshotInfo {
@@ -21,6 +22,16 @@ export interface SnapshotStore {
   list(): Promise<SnapshotInfo[]>;
   load(id: number): Promise<RunCustomer[]>;
   close(): void;
+}
+
+/** `body` on the store at `path` (opened as openSnapshotStore does), closed afterwards whatever happens. */
+export async function withSnapshotStore<T>(path: string, options: { readOnly: boolean }, body: (store: SnapshotStore) => Promise<T>): Promise<T> {
+  const store = await openSnapshotStore(path, options);
+  try {
+    return await body(store);
+  } finally {
+    store.close();
+  }
 }
 
 /** Content hash of a run: ids sorted so row order does not matter. */
@@ -52,19 +63,30 @@ const SCHEMA = [
 ];
 
 /**
- * Opens (creating if needed) a snapshot store.
- * @throws CvnetError (code STORE) when the file cannot be opened as DuckDB.
+ * Opens a snapshot store: for storing runs, creating it if needed; for
+ * reading only (`readOnly`), an existing store, opened read-only, so a
+ * mistyped path is an error rather than a new empty store.
+ * @throws CvnetError (code STORE) when the file cannot be opened as DuckDB,
+ *   or, read-only, does not exist or is not a snapshot store.
  */
-export async function openSnapshotStore(path: string): Promise<SnapshotStore> {
+async function openSnapshotStore(path: string, { readOnly }: { readOnly: boolean }): Promise<SnapshotStore> {
+  if (readOnly && !existsSync(path)) {
+    throw new CvnetError('STORE', `${path}: no such snapshot store (file not found); runs are stored with cvnet migrate <before.csv> <after.csv> --store ${path}`);
+  }
   const { DuckDBInstance } = await import('@duckdb/node-api');
   let instance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     throw new CvnetError('STORE', `${path}: cannot open as a DuckDB snapshot store (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   const db = await instance.connect();
-  for (const sql of SCHEMA) await db.run(sql);
+  if (!readOnly) for (const sql of SCHEMA) await db.run(sql);
+  else if (Number((await db.runAndReadAll("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('cvnet_snapshots', 'cvnet_snapshot_customers')")).getRowObjectsJS()[0]!.n) < 2) {
+    db.closeSync();
+    instance.closeSync();
+    throw new CvnetError('STORE', `${path}: not a cvnet snapshot store (no cvnet_snapshots and cvnet_snapshot_customers tables)`);
+  }
   const info = (r: Record<string, unknown>): SnapshotInfo => ({
     id: Number(r.id),
     label: String(r.label),
