@@ -1,6 +1,6 @@
 /** `cvnet features` and `cvnet backtest` as a user runs them (needs `npm run build`). */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,27 @@ describe('cvnet features / backtest', () => {
     }
     expect(json.customers).toBe(3370);
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('features refuses a cut without customers, saying why, and writes nothing', () => {
+    const log = join(dir, 'iso.csv');
+    const lines = Array.from({ length: 199 }, (_, i) => `${i + 1},2020-0${1 + (i % 9)}-1${i % 10} 10:00:00,${1 + (i % 20)},A${i % 5},${1 + (i % 3)},5`);
+    writeFileSync(log, `InvoiceNo,InvoiceDate,CustomerID,StockCode,Quantity,UnitPrice\n${lines.join('\n')}\n`);
+    const dmy = join(dir, 'dmy.json');
+    writeFileSync(dmy, '{"dateFormat": "%d/%m/%Y"}');
+    const out = join(dir, 'none.csv');
+    const badDates = cvnet(['features', log, '--map', dmy, '--as-of', '2020-12-31', '--out', out], dir);
+    expect(badDates.code).toBe(2);
+    expect(badDates.stderr).toBe(`Error: ${log}: no customers: none of the 199 lines is a usable purchase (199 bad or missing date; check the mapping's timestamp column and dateFormat)\n`);
+    expect(badDates.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    const early = cvnet(['features', log, '--as-of', '2000-01-01', '--out', out], dir);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toBe(`Error: ${log}: no customers: none of the 199 purchases is on or before as-of 2000-01-01 (used lines from 2020-01-10 to 2020-09-19)\n`);
+    expect(existsSync(out)).toBe(false);
+    // The first day's two purchases (lines 2 and 92) are a result.
+    expect(cvnet(['features', log, '--as-of', '2020-01-10', '--out', out], dir).code).toBe(0);
+    expect(readCsv(out).map((row) => row[0])).toEqual(['customer_id', '1', '11']);
   });
 
   it('backtest refuses a horizon after the last transaction and warns about one the data ends inside', () => {

@@ -4,14 +4,14 @@ import { atomicWriteStream, csvLine, openCsv } from '@cvnet/core/data';
 import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
-import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
+import { checkCustomers, loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 
 export default class Features extends Command {
   static override description = `Compute one row of raw indicator values per customer from a transaction log, with an embedded DuckDB.
 
 Reads CSV (any delimiter), whitespace-separated text or Parquet, or several tables joined by the mapping's query. Columns: customer_id, recency (days since the last purchase up to as-of), frequency (distinct orders in the window), monetary (net spend in the window), repeat (products bought in more than one order) and cross (distinct categories, else products) when there is a product column, relationship (days since the first purchase), and rating, visits, time_online, membership when mapped. With --horizon also future_spend (net spend in the days after as-of, at least 0) and future_purchase (0/1).
 
-Cancellations and returns (order ids starting with the mapping's prefix, "C" by default; negative quantities or amounts) net the spend; lines without a customer id, with a bad date or amount, zero amounts, cancelled statuses and (by default) exact duplicate lines are excluded. Every count is reported. The output file is written atomically.`;
+Cancellations and returns (order ids starting with the mapping's prefix, "C" by default; negative quantities or amounts) net the spend; lines without a customer id, with a bad date or amount, zero amounts, cancelled statuses and (by default) exact duplicate lines are excluded. Every count is reported. A cut with no customer is refused with the reason (the exclusions, or where the purchases lie). The output file is written atomically.`;
 
   static override examples = [
     '<%= config.bin %> features orders.csv --as-of 2011-09-09 --out customers.csv',
@@ -49,9 +49,11 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
       });
       try {
         const query = { asOf: flags['as-of'], windowDays: mapping.windowDays, horizonDays: flags.horizon ?? null };
+        // Counted first: a cut without customers is refused before an empty table is written.
+        const summary = await session.summary(query);
+        checkCustomers(summary, flags['as-of']);
         if (ids === undefined) await session.writeCustomers(query, flags.out);
         else await writePseudonymized(session, query, flags.out, ids);
-        const summary = await session.summary(query);
         progress.done();
         for (const line of summaryLines(summary)) this.log(line);
         this.log(`Written to ${flags.out}.`);

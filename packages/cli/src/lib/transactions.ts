@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Flags } from '@oclif/core';
-import { CvnetError } from '@cvnet/core';
+import { CvnetError, DataError } from '@cvnet/core';
 import { validateMapping, parseMapping, type FeatureProgress, type FeatureSummary, type Mapping } from '@cvnet/core/features';
 
 export const transactionFlags = {
@@ -53,4 +53,26 @@ export function summaryLines(s: FeatureSummary): string[] {
     `Used lines by period: ${n(s.period.history)} up to as-of, ${n(s.period.future)} in the horizon, ${n(s.period.later)} later (ignored).`,
     `${n(s.customers)} customers with a purchase up to as-of${s.newInHorizon === null ? '' : `; ${n(s.newInHorizon)} first bought in the horizon (not scored)`}. Columns: ${s.indicators.join(', ')}.`,
   ];
+}
+
+/**
+ * Refuses a cut with no customer (an empty table is no result), saying why
+ * from the summary: no usable purchase at all (the exclusions), or none up
+ * to as-of (where the data lies).
+ */
+export function checkCustomers(s: FeatureSummary, asOf: string): void {
+  if (s.customers > 0) return;
+  const n = (x: number): string => x.toLocaleString('en');
+  if (s.outcome.purchase > 0) {
+    throw new DataError(`${s.input}: no customers: none of the ${n(s.outcome.purchase)} purchases is on or before as-of ${asOf} (used lines from ${s.span.first?.slice(0, 10)} to ${s.span.last?.slice(0, 10)})`);
+  }
+  if (s.rows === 0) throw new DataError(`${s.input}: no customers: no transaction lines below the header`);
+  const e = s.outcome.excluded;
+  const reasons = [
+    [e.badDate, 'bad or missing date'], [e.noCustomer, 'without customer id'], [e.duplicate, 'duplicate'], [e.badAmount, 'bad amount'],
+    [e.cancelledStatus, 'cancelled status'], [e.zeroAmount, 'zero amount'], [s.outcome.return, 'returns'],
+  ] as const;
+  const counts = reasons.filter(([count]) => count > 0).map(([count, label]) => `${n(count)} ${label}`).join(', ');
+  const hint = e.badDate > 0 ? '; check the mapping\'s timestamp column and dateFormat' : '';
+  throw new DataError(`${s.input}: no customers: none of the ${n(s.rows)} lines is a usable purchase (${counts}${hint})`);
 }
