@@ -72,5 +72,9 @@ describe('dialect specifics', () => {
     expect(sqlOf('spark')).toContain('`Income`');
     expect(sqlOf('postgres')).toContain('"Income"');
     expect(sqlOf('snowflake')).toMatch(/CAST\(Income AS DOUBLE\)/);
+    // A backtick in a name: Spark SQL doubles it, GoogleSQL escapes it with a backslash.
+    const model = cases.find((x) => x.name === 'iFood')!.model;
+    expect(modelToSql(model, { dialect: 'spark', table: 'db.t`x' })).toContain('FROM `db`.`t``x`\n');
+    expect(modelToSql(model, { dialect: 'bigquery', table: 'db.t`x' })).toContain('FROM `db`.`t\\`x`\n');
   });
 });

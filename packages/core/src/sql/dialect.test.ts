@@ -29,6 +29,9 @@ describe('SQL dialects', () => {
   it('quote identifiers, Snowflake only when the name is not simple or is reserved', () => {
     expect(dialectOf('postgres').ident('a"b')).toBe('"a""b"');
     expect(dialectOf('bigquery').ident('a`b')).toBe('`a\\`b`');
+    expect(dialectOf('bigquery').ident('a\\b')).toBe('`a\\\\b`');
+    expect(dialectOf('spark').ident('a`b')).toBe('`a``b`');
+    expect(dialectOf('spark').ident('a\\b')).toBe('`a\\b`');
     expect(dialectOf('snowflake').ident('Income')).toBe('Income');
     expect(dialectOf('snowflake').ident('select')).toBe('"select"');
     expect(dialectOf('snowflake').ident('my col')).toBe('"my col"');

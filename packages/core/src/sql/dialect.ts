@@ -48,7 +48,10 @@ function exponent(x: number): string {
 const signed = (x: number, text: string): string => (x < 0 || Object.is(x, -0) ? `(${text})` : text);
 
 const doubleQuoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const backQuoted = (name: string): string => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+/** GoogleSQL: a quoted identifier takes the string escapes, so `\`` and `\\`. */
+const backslashBackQuoted = (name: string): string => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+/** Spark SQL: a backtick inside a quoted identifier is doubled; a backslash is itself. */
+const doubledBackQuoted = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 
 /** Standard SQL string: only the quote is doubled (PostgreSQL with standard_conforming_strings, DuckDB). */
 const standardString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -110,7 +113,7 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
   bigquery: {
     name: 'bigquery',
     label: 'BigQuery',
-    ident: backQuoted,
+    ident: backslashBackQuoted,
     string: backslashString,
     // A literal with an exponent is FLOAT64 in GoogleSQL.
     float: (x) => signed(x, exponent(x)),
@@ -124,7 +127,7 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
   spark: {
     name: 'spark',
     label: 'Spark SQL',
-    ident: backQuoted,
+    ident: doubledBackQuoted,
     string: backslashString,
     // An exponent literal is DOUBLE in Spark SQL (unless the legacy
     // spark.sql.legacy.exponentLiteralAsDecimal.enabled is switched on).
