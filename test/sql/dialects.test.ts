@@ -10,20 +10,23 @@ import NodeSqlParser from 'node-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToSql, type SqlDialect } from '../../packages/core/src/sql/index.js';
 import { openDuck, type Duck } from './duckdb.js';
-import { compare, ifood, mainJob, tableStatements, toSqlRows, warehouseTypes, type Case } from './fixtures.js';
+import { compare, ifood, mainJob, tableStatements, textTypes, toSqlRows, warehouseTypes, type Case } from './fixtures.js';
 
 const parser = new NodeSqlParser.Parser();
 const grammar = { bigquery: 'bigquery', spark: 'hive', snowflake: 'snowflake' } as const;
+
+/** A date expression of the query: a typed column's CAST, or a text column's non-failing cast of its first 10 characters. */
+const DATE_EXPRESSION = String.raw`((?:SAFE_|TRY_)?CAST\((?:"[^"]+"|SUBSTR\(NULLIF\(TRIM\("[^"]+"\), ''\), 1, 10\)) AS DATE\))`;
 
 /** The only changes DuckDB needs; everything else runs as exported. */
 function toDuckDb(dialect: 'bigquery' | 'spark' | 'snowflake', sql: string): string {
   if (dialect === 'snowflake') return sql;
   let out = sql.replace(/`([^`]*)`/g, (_, name: string) => `"${name}"`);
   if (dialect === 'bigquery') {
-    out = out.replace(/\bFLOAT64\b/g, 'DOUBLE').replace(/\bINT64\b/g, 'BIGINT');
-    out = out.replace(/DATE_DIFF\(DATE '([^']+)', (CAST\("[^"]+" AS DATE\)), DAY\)/g, "date_diff('day', $2, DATE '$1')");
+    out = out.replace(/\bFLOAT64\b/g, 'DOUBLE').replace(/\bINT64\b/g, 'BIGINT').replace(/\bSAFE_CAST\(/g, 'TRY_CAST(');
+    out = out.replace(new RegExp(String.raw`DATE_DIFF\(DATE '([^']+)', ${DATE_EXPRESSION}, DAY\)`, 'g'), "date_diff('day', $2, DATE '$1')");
   } else {
-    out = out.replace(/DATEDIFF\(DATE '([^']+)', (CAST\("[^"]+" AS DATE\))\)/g, "date_diff('day', $2, DATE '$1')");
+    out = out.replace(new RegExp(String.raw`DATEDIFF\(DATE '([^']+)', ${DATE_EXPRESSION}\)`, 'g'), "date_diff('day', $2, DATE '$1')");
     out = out.replace(/\bRAISE_ERROR\(/g, 'error(');
   }
   return out;
@@ -54,6 +57,21 @@ describe.each(['bigquery', 'spark', 'snowflake'] as const)('%s export', (dialect
     const result = compare(c.expected, toSqlRows(await duck.query(sql), c.model.method!.system.idColumn, c.model.inputs.names));
     expect(result.mismatches).toEqual([]);
     expect(result.maxDeltaK).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('reads text columns with its non-failing cast: text that is no number or date scores the customer NULL with invalid: null', async () => {
+    const c = cases.find((x) => x.name === 'iFood')!;
+    const sql = modelToSql(c.model, { dialect, columns: 'text', invalid: 'null' });
+    // Hive's grammar, the closest node-sql-parser has to Spark's, lacks Spark 3.2's TRY_CAST.
+    if (dialect !== 'spark') expect(() => parser.astify(sql, { database: grammar[dialect] })).not.toThrow();
+    const bad: Record<number, Record<string, string>> = { 3: { Income: 'n/a' }, 7: { Dt_Customer: 'unknown' } };
+    const rows = c.rows.map((r, i) => ({ ...r, ...bad[i] }));
+    for (const statement of ['DROP TABLE IF EXISTS customers', ...tableStatements('customers', rows, textTypes(rows))]) await duck.run(statement);
+    const scored = toSqlRows(await duck.query(toDuckDb(dialect, sql)), c.model.method!.system.idColumn, c.model.inputs.names);
+    const nulled = scored.filter((r) => r.K === null).map((r) => r.id);
+    expect(nulled.sort()).toEqual([String(c.rows[3]!.ID), String(c.rows[7]!.ID)].sort());
+    const others = { ...c.expected, customers: c.expected.customers.filter((cu) => !nulled.includes(cu.id)) };
+    expect(compare(others, scored.filter((r) => r.K !== null)).mismatches).toEqual([]);
   });
 });
 

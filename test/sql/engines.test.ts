@@ -122,6 +122,38 @@ describe.each(engines)('exported SQL in %s', (engine) => {
     expect(compare(others, rows.filter((r) => r.K !== null)).mismatches).toEqual([]);
   });
 
+  it('refuses text that is not a number or a date (text columns) with its own message; invalid: null scores that customer NULL, not as empty', async () => {
+    const c = cases.find((x) => x.name === 'iFood')!;
+    const idOf = (i: number): string => String(c.rows[i]!.ID);
+    // Income has a missing score (the median's): scored as empty, "n/a" would silently get it.
+    const bad: Record<number, Record<string, string>> = { 3: { Income: 'n/a' }, 5: { Dt_Customer: '2014-02-30' }, 7: { Dt_Customer: 'unknown' }, 9: { MntFruits: '1,5' } };
+    for (const [i, edit] of Object.entries(bad)) {
+      const one = c.rows.map((r, j) => (j === Number(i) ? { ...r, ...edit } : r));
+      await load(engine, one, textTypes(c.rows));
+      const [[column, value]] = Object.entries(edit) as [[string, string]];
+      const expected = column === 'Dt_Customer' ? 'a date YYYY-MM-DD' : 'a finite number';
+      expect(await failure(engine, c.model, { columns: 'text' })).toContain(`cvnet: column "${column}": expected ${expected}, got ${value}; customer ID = ${idOf(Number(i))}`);
+    }
+
+    const all = c.rows.map((r, j) => ({ ...r, ...bad[j] }));
+    await load(engine, all, textTypes(c.rows));
+    const rows = await score(engine, c.model, { columns: 'text', invalid: 'null' });
+    const nulled = rows.filter((r) => r.K === null);
+    expect(nulled.map((r) => r.id).sort()).toEqual(Object.keys(bad).map((i) => idOf(Number(i))).sort());
+    for (const r of nulled) expect([r.class, r.strategy, r.C, ...r.scores]).toEqual([null, null, null, ...r.scores.map(() => null)]);
+    const others = { ...c.expected, customers: c.expected.customers.filter((cu) => !nulled.some((r) => r.id === cu.id)) };
+    expect(compare(others, rows.filter((r) => r.K !== null)).mismatches).toEqual([]);
+  });
+
+  it('invalid: null scores a customer with a non-finite number NULL too (typed columns), not as empty', async () => {
+    const c = cases.find((x) => x.name === 'iFood')!;
+    const nan = c.rows.map((r, i) => (i === 4 ? { ...r, Income: 'NaN' } : r));
+    await load(engine, nan, { ...warehouseTypes(c.rows), Income: 'double' });
+    expect(await failure(engine, c.model)).toMatch(/cvnet: column "Income": expected a finite number, got nan; customer ID = /i);
+    const rows = await score(engine, c.model, { invalid: 'null' });
+    expect(rows.filter((r) => r.K === null).map((r) => r.id)).toEqual([String(c.rows[4]!.ID)]);
+  });
+
   it('refuses Likert answers that are not integers 1-5, empty answers, dates after asOf and empty ids', async () => {
     const main = cases.find((x) => x.name === 'main job')!;
     for (const [value, text] of [[6, 'expected an integer score 1-5, got 6'], [2.5, 'expected an integer score 1-5, got 2.5'], ['', 'indicator "recency" (recency): empty value']] as const) {

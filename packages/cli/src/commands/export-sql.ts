@@ -21,7 +21,7 @@ The query reads a table with one row per customer (the raw source columns, or in
     'id-column': Flags.string({ description: "column holding the customer id [default: the model's idColumn]" }),
     input: Flags.string({ description: 'raw: source columns; scores: indicator score columns named after the indicators', options: ['raw', 'scores'], default: 'raw' }),
     columns: Flags.string({ description: 'typed: numbers/dates typed, empty = NULL; text: every column text, as loaded from CSV', options: ['typed', 'text'], default: 'typed' }),
-    invalid: Flags.string({ description: 'a value the model cannot score stops the query (error) or scores the customer NULL (null)', options: ['error', 'null'], default: 'error' }),
+    invalid: Flags.string({ description: 'a value the model cannot score (with --columns text also text that is no number or date) stops the query (error) or scores the customer NULL (null)', options: ['error', 'null'], default: 'error' }),
     'ignore-limits': Flags.boolean({ description: "write the query even past the engine's default size limits", default: false }),
     out: Flags.string({ char: 'o', description: 'SQL file to write [default: standard output]' }),
   };

@@ -28,6 +28,12 @@ export interface Dialect {
   daysUntil(date: string, asOf: string): string;
   /** An expression that aborts the query with the text of `message` (a string expression). */
   raise(message: string): string;
+  /**
+   * The text expression `text` as a DOUBLE ('double') or DATE ('date'), or
+   * NULL where it does not read as one: a plain CAST would stop the query
+   * with the engine's own error instead.
+   */
+  tryCast(text: string, type: 'double' | 'date'): string;
   /** How a CTE is introduced (`AS`, or `AS MATERIALIZED` where inlining would copy expressions). */
   readonly cteAs: string;
 }
@@ -61,6 +67,23 @@ const backslashString = (s: string): string =>
   `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 
 /**
+ * PostgreSQL has no TRY_CAST (pg_input_is_valid is 16+): the text is cast
+ * only when it has the form the cast reads. Numbers: cvnet's decimal syntax
+ * (number-text.ts), which float8 reads, except magnitudes past float64's
+ * range, which still stop the query. Dates: YYYY-MM-DD with a year 1–9999
+ * and a month 01–12, and a day that exists in that month (checked by adding
+ * it to the 1st, which cannot fail, and comparing). Nested CASEs, because
+ * PostgreSQL does not promise to evaluate AND from left to right.
+ */
+const PG_DECIMAL = '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$';
+const PG_DAY = '^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+function postgresTryCast(text: string, type: 'double' | 'date'): string {
+  if (type === 'double') return `CASE WHEN ${text} ~ '${PG_DECIMAL}' THEN CAST(${text} AS DOUBLE PRECISION) END`;
+  const day = `to_char(CAST(SUBSTR(${text}, 1, 8) || '01' AS DATE) + (CAST(SUBSTR(${text}, 9, 2) AS INTEGER) - 1), 'YYYY-MM-DD')`;
+  return `CASE WHEN ${text} ~ '${PG_DAY}' THEN CASE WHEN ${day} = ${text} THEN CAST(${text} AS DATE) END END`;
+}
+
+/**
  * Snowflake folds unquoted names to upper case and matches quoted names
  * exactly, so simple names stay unquoted: `Income` then finds a column
  * created as INCOME or as Income without quotes — the common case.
@@ -86,6 +109,7 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
     intType: 'INTEGER',
     daysUntil: (date, asOf) => `date_diff('day', ${date}, DATE '${asOf}')`,
     raise: (message) => `error(${message})`,
+    tryCast: (text, type) => `TRY_CAST(${text} AS ${type === 'double' ? 'DOUBLE' : 'DATE'})`,
     cteAs: 'AS MATERIALIZED',
   },
   postgres: {
@@ -104,6 +128,7 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
     // an integer fails with the message in the error text. The message always
     // depends on a column, so the planner cannot fold it into a constant error.
     raise: (message) => `CAST(${message} AS INTEGER)`,
+    tryCast: postgresTryCast,
     // PostgreSQL inlines a CTE used once, substituting each column's whole
     // expression wherever it is named: a net input named three times by its
     // tansig, K named by class and strategy... multiply into a plan that
@@ -122,6 +147,7 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
     intType: 'INT64',
     daysUntil: (date, asOf) => `DATE_DIFF(DATE '${asOf}', ${date}, DAY)`,
     raise: (message) => `ERROR(${message})`,
+    tryCast: (text, type) => `SAFE_CAST(${text} AS ${type === 'double' ? 'FLOAT64' : 'DATE'})`,
     cteAs: 'AS',
   },
   spark: {
@@ -137,6 +163,8 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
     intType: 'INT',
     daysUntil: (date, asOf) => `DATEDIFF(DATE '${asOf}', ${date})`,
     raise: (message) => `RAISE_ERROR(${message})`,
+    // Spark 3.2 and later.
+    tryCast: (text, type) => `TRY_CAST(${text} AS ${type === 'double' ? 'DOUBLE' : 'DATE'})`,
     cteAs: 'AS',
   },
   snowflake: {
@@ -152,6 +180,8 @@ const DIALECTS: Readonly<Record<SqlDialect, Dialect>> = {
     daysUntil: (date, asOf) => `DATEDIFF('day', ${date}, DATE '${asOf}')`,
     // No raise function in Snowflake SQL: a failing cast carries the message.
     raise: (message) => `CAST(${message} AS INTEGER)`,
+    // Snowflake's TRY_CAST takes text only, which is what it is given.
+    tryCast: (text, type) => `TRY_CAST(${text} AS ${type === 'double' ? 'DOUBLE' : 'DATE'})`,
     cteAs: 'AS',
   },
 };

@@ -42,9 +42,10 @@ export interface ModelSqlOptions {
   columns?: 'typed' | 'text';
   /**
    * What a value the model cannot score does (unknown category, empty value
-   * without a missing score, non-integer Likert answer, date after asOf):
-   * `error` stops the query with a message, `null` scores that customer NULL
-   * (and so K, class and strategy).
+   * without a missing score, non-integer Likert answer, date after asOf,
+   * NaN or ±Infinity, and with `columns: 'text'` text that is not a number
+   * or a date): `error` stops the query with a message, `null` scores that
+   * customer NULL (and so K, class and strategy), never as an empty value.
    * @default 'error'
    */
   invalid?: 'error' | 'null';
@@ -69,12 +70,27 @@ const LOGSIG_SATURATION = 700;
 /** Names used inside the query; outputs and indicator ids must not collide with them. */
 const OUTPUT_NAMES = ['C', 'band', 'K', 'class', 'strategy'];
 const prefix = 'cvnet_';
+/**
+ * With invalid: 'null', stages 1 and 2 carry this flag: some source value
+ * of the customer is one the core refuses. Its column is then NULL like an
+ * empty one, so the flag is what keeps it from being scored as empty (with
+ * the rule's missing score); stage 3 scores a flagged customer NULL.
+ */
+const INVALID = `${prefix}invalid`;
 
 interface SourceColumn {
   kind: 'number' | 'text' | 'days';
   column: string;
   asOf?: string;
   alias: string;
+}
+
+/** A value of a source column the core refuses: when (a boolean expression; NULL counts as false) and the message. */
+interface Refusal {
+  when: string;
+  what: string;
+  /** The refused value, shown after `what`. */
+  shown?: string;
 }
 
 /** Comment text on one line, never closing or opening anything. */
@@ -142,20 +158,47 @@ class Writer {
     return alias;
   }
 
-  /** Stage-1 expression of a source column. */
+  /** Stage-1 expression of a source column: its value, NULL when empty, and a failure (or NULL) for a value the core refuses. */
   sourceExpression(s: SourceColumn): string {
+    const { value, type, refusals } = this.sourceValue(s);
+    if (refusals.length === 0) return value;
+    return `CASE ${refusals.map((r) => `WHEN ${r.when} THEN ${this.fail(r.what, type, r.shown)}`).join(' ')} ELSE ${value} END`;
+  }
+
+  /** Whether stages 1 and 2 carry the INVALID flag: with invalid: 'null', once a number or date source is read (known after stage 2 is written). */
+  get flagged(): boolean {
+    return this.nullOnInvalid && this.sources.some((s) => s.kind !== 'text');
+  }
+
+  /** The stage-1 column of the INVALID flag, when there is one. */
+  invalidFlag(): string | undefined {
+    if (!this.flagged) return undefined;
+    const refusals = this.sources.flatMap((s) => this.sourceValue(s).refusals);
+    return `${refusals.map((r) => `COALESCE(${r.when}, FALSE)`).join(' OR ')} AS ${INVALID}`;
+  }
+
+  /**
+   * A source column's value and what the core refuses in it. Text columns
+   * are read with the engine's non-failing cast, so a value that is not a
+   * number or a date is refused with cvnet's message (or scored NULL), not
+   * stopped by the engine's conversion error whatever --invalid says.
+   */
+  private sourceValue(s: SourceColumn): { value: string; type: string; refusals: Refusal[] } {
     const d = this.d;
     const col = this.id(s.column);
-    const blankToNull = `NULLIF(TRIM(${col}), '')`;
-    if (s.kind === 'text') return `NULLIF(TRIM(CAST(${col} AS ${d.textType})), '')`;
+    const blank = `NULLIF(TRIM(${col}), '')`;
+    if (s.kind === 'text') return { value: `NULLIF(TRIM(CAST(${col} AS ${d.textType})), '')`, type: d.textType, refusals: [] };
     if (s.kind === 'number') {
-      const x = `CAST(${this.text ? blankToNull : col} AS ${d.doubleType})`;
-      // NULL passes (NOT NULL is NULL, so the ELSE branch); NaN and ±Infinity fail.
-      return `CASE WHEN NOT ABS(${x}) <= ${d.float(MAX_DOUBLE)} THEN ${this.fail(`column "${s.column}": not a finite number`, d.doubleType)} ELSE ${x} END`;
+      const x = this.text ? d.tryCast(blank, 'double') : `CAST(${col} AS ${d.doubleType})`;
+      // NaN and ±Infinity fail ABS(x) <= max; so does text that is not a number (x NULL, blank not). An empty value is NULL and passes.
+      const when = this.text ? `${blank} IS NOT NULL AND NOT COALESCE(ABS(${x}) <= ${d.float(MAX_DOUBLE)}, FALSE)` : `NOT ABS(${x}) <= ${d.float(MAX_DOUBLE)}`;
+      return { value: x, type: d.doubleType, refusals: [{ when, what: `column "${s.column}": expected a finite number, got `, shown: this.text ? blank : x }] };
     }
-    const date = this.text ? `CAST(SUBSTR(${blankToNull}, 1, 10) AS DATE)` : `CAST(${col} AS DATE)`;
     const asOf = s.asOf!;
-    return `CASE WHEN ${date} > DATE '${asOf}' THEN ${this.fail(`column "${s.column}": date after asOf ${asOf}: `, d.intType, date)} ELSE ${d.daysUntil(date, asOf)} END`;
+    const date = this.text ? d.tryCast(`SUBSTR(${blank}, 1, 10)`, 'date') : `CAST(${col} AS DATE)`;
+    const refusals: Refusal[] = [{ when: `${date} > DATE '${asOf}'`, what: `column "${s.column}": date after asOf ${asOf}: `, shown: date }];
+    if (this.text) refusals.unshift({ when: `${blank} IS NOT NULL AND ${date} IS NULL`, what: `column "${s.column}": expected a date YYYY-MM-DD, got `, shown: blank });
+    return { value: d.daysUntil(date, asOf), type: d.intType, refusals };
   }
 
   /** Stage-2 raw value of an indicator (NULL = empty), reading stage-1 aliases. */
@@ -184,6 +227,7 @@ class Writer {
     const where = `indicator "${ind.id}" (${this.raw ? describeSource(ind.source) : `score column "${ind.id}"`})`;
     const missing = rule.missingScore === null ? this.fail(`${where}: empty value`, d.intType) : String(rule.missingScore);
     const branches = [`WHEN ${v} IS NULL THEN ${missing}`];
+    if (this.flagged) branches.unshift(`WHEN ${INVALID} THEN CAST(NULL AS ${d.intType})`);
     let otherwise: string;
     if (rule.type === 'likert') {
       // Not `IN (1, 2, 3, 4, 5)`: DuckDB's optimiser takes seconds per hundred such lists.
@@ -254,8 +298,9 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
   const q = (name: string): string => w.id(name);
   const idq = q(idColumn);
 
-  // Stage 2 and 3 first: they register the source columns stage 1 must read.
+  // Stage 2 first: it registers the source columns stage 1 must read (and so whether there is an invalid flag).
   const values = indicators.map((ind) => `${w.value(ind)} AS ${q(ind.id)}`);
+  const flag = w.invalidFlag();
   const scoreRules = indicators.map((ind) => (options.input === 'scores' ? { type: 'likert' as const, missingScore: null } : ind.rule));
   const scores = indicators.map((ind, i) => `${w.score(ind, scoreRules[i]!)} AS ${q(ind.id)}`);
 
@@ -263,7 +308,9 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
   const columns = [
     `CASE WHEN ${blankId} IS NULL THEN ${w.fail(`empty customer id in column "${idColumn}"`, d.textType)} ELSE ${blankId} END AS ${idq}`,
     ...w.sources.map((s) => `${w.sourceExpression(s)} AS ${q(s.alias)}`),
+    ...(flag === undefined ? [] : [flag]),
   ];
+  const flagColumn = flag === undefined ? [] : [INVALID];
 
   const n = ids.length;
   const x = ids.map((_, i) => `${prefix}x${i + 1}`);
@@ -284,10 +331,10 @@ export function modelToSql(model: Model, options: ModelSqlOptions): string {
   const cte = (name: string, notes: readonly string[], body: string): void => {
     ctes.push(`${notes.map((t) => `-- ${comment(t)}`).join('\n')}\n${name} ${d.cteAs} (\n${body}\n)`);
   };
-  cte(`${prefix}columns`, ['1. Source columns: ids trimmed, numbers as float64, dates as days before asOf, text trimmed; empty values are NULL.'],
+  cte(`${prefix}columns`, [`1. Source columns: ids trimmed, numbers as float64, dates as days before asOf, text trimmed; empty values are NULL${flag === undefined ? '' : `, and so are values the core refuses, flagged in ${INVALID}`}.`],
     `  SELECT\n${list(columns)}\n  FROM ${qualifiedTable(d, options.table ?? 'customers')}`);
   cte(`${prefix}values`, ['2. Raw value of every indicator (NULL when empty).'],
-    `  SELECT\n${list([idq, ...values], '    ', [undefined, ...indicators.map((ind) => ind.name)])}\n  FROM ${prefix}columns`);
+    `  SELECT\n${list([idq, ...values, ...flagColumn], '    ', [undefined, ...indicators.map((ind) => ind.name)])}\n  FROM ${prefix}columns`);
   cte(`${prefix}scores`, ['3. Indicator scores 1-5 with the fitted cut points and maps.'],
     `  SELECT\n${list([idq, ...scores])}\n  FROM ${prefix}values`);
   cte(`${prefix}inputs`, ['4. Min-max normalisation with the training ranges, clipped to [0, 1] (a score outside a training range means the sample lacked that level).'],
