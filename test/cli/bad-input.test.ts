@@ -45,6 +45,8 @@ describe('cvnet train on bad input', () => {
     ['infinite', 'a,b,K\r\n1,2,0.5\r\n3,4,0.1\r\n5,Infinity,0.2\r\n', [], /infinite\.csv, line 4, column "b": "Infinity" is not a finite number/],
     ['ragged', 'a,b,K\n1,2,0.5\n3,4\n', [], /ragged\.csv, line 3: row has 2 fields, expected 3/],
     ['bad quote', 'a,b,K\n1,2,0.5\n3,"4,0.1\n', [], /bad quote\.csv, line 3: malformed CSV/],
+    ['first value', 'a,b,K\n1,abc,0.5\n3,4,0.1\n5,6,0.2\n', [], /^Error: first value\.csv, line 2, column "b": "abc" is not a number, but 2 of the first 3 rows have a number there, so the column is not left out silently: fix the value, or choose the inputs with --features a$/m],
+    ['first empty', 'a,b,K\n1,,0.5\n3,4,0.1\n5,6,0.2\n', [], /^Error: first empty\.csv, line 2, column "b": empty value, but 2 of the first 3 rows have a number there/],
     ['target range', 'a,b,K\n1,2,0.5\n3,4,1.5\n', [], /target range\.csv, line 3, column "K": target 1\.5 is outside \[0, 1\].*rescale/],
     ['bad option', 'a,b,K\n1,2,0.5\n', ['--lr-dec', '1.5'], /--lr-dec: /],
     ['bad validation', 'a,b,K\n1,2,0.5\n3,4,0.1\n', ['--validation', '0.1'], /bad validation\.csv: 2 rows cannot be split/],

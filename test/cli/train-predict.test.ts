@@ -35,11 +35,12 @@ describe('cvnet train and predict', () => {
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(Object.keys(summary).sort()).toEqual(
-      ['bestEpoch', 'epochs', 'features', 'out', 'perf', 'samples', 'seed', 'stop', 'target', 'vperf'].sort(),
+      ['bestEpoch', 'epochs', 'features', 'out', 'perf', 'samples', 'seed', 'skipped', 'stop', 'target', 'vperf'].sort(),
     );
     expect(summary).toMatchObject({ stop: 'epochs', epochs: 300, seed: 3, out: 'model.json', target: 'K', vperf: null });
-    // Default features: numeric columns except the target and "id" (name is text).
+    // Default features: numeric columns except the target and "id" (name is text, so not even listed as skipped).
     expect(summary.features).toEqual(['a', 'b', 'c']);
+    expect(summary.skipped).toEqual([{ column: 'id', reason: 'a customer id, by its name' }]);
     expect(summary.samples).toEqual({ training: 200, validation: 0 });
 
     const model = parseModelText(readFileSync(join(dir, 'model.json'), 'utf8'), 'model.json');
@@ -88,6 +89,25 @@ describe('cvnet train and predict', () => {
     expect(twice.stderr).toBe('');
     expect(twice.code).toBe(0);
     expect((parse(twice.stdout) as string[][])[0]).toEqual(['id', 'a', 'b', 'c', 'name', 'K', 'K_predicted', 'K_predicted_2', 'K_predicted_3']);
+  });
+
+  it('says which columns it chose and which numeric-looking ones it left out, and why', () => {
+    // "code" holds a number on every 10th row only (not the first): a text column with stray numbers.
+    const lines = readFileSync(join(dir, 'train.csv'), 'utf8').trimEnd().split('\n');
+    const coded = lines.map((line, i) => `${line},${i === 0 ? 'code' : i % 10 === 3 ? String(i) : `X${i}`}`);
+    writeFileSync(join(dir, 'coded.csv'), `${coded.join('\n')}\n`);
+    const run = cvnet(['train', 'coded.csv', '--target', 'K', '--epochs', '5', '--seed', '1', '--out', 'coded.json'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+      'Features: a, b, c (every column with a number in the first row, except the target and "id").',
+      'Skipped: id (a customer id, by its name), code (a number on only 10 of the first 100 rows, not on the first).',
+    ]);
+    const json = JSON.parse(cvnet(['train', 'coded.csv', '--target', 'K', '--epochs', '5', '--seed', '1', '--out', 'coded.json', '--json'], dir).stdout);
+    expect(json.skipped).toEqual([{ column: 'id', reason: 'a customer id, by its name' }, { column: 'code', reason: 'a number on only 10 of the first 100 rows, not on the first' }]);
+    // Chosen with --features: nothing is left out by cvnet.
+    const given = cvnet(['train', 'coded.csv', '--target', 'K', '--features', 'a,b', '--epochs', '5', '--seed', '1', '--out', 'coded.json', '--json'], dir);
+    expect(JSON.parse(given.stdout)).toMatchObject({ features: ['a', 'b'], skipped: [] });
   });
 
   it('is deterministic for a seed, and different seeds give different weights', () => {

@@ -20,7 +20,6 @@ import {
 } from '@cvnet/core';
 import {
   DataError,
-  isNumeric,
   locate,
   readModelFile,
   readNumericTable,
@@ -28,6 +27,7 @@ import {
   type NumericTable,
 } from '@cvnet/core/data';
 import { featureRanges, toDataset } from '../lib/dataset.js';
+import { defaultFeatures, type SkippedColumn } from '../lib/default-features.js';
 import { methodSummary, type MethodSummary } from '../lib/method-report.js';
 import { trainMethod } from '../lib/method-pipeline.js';
 import { fail } from '../lib/fail.js';
@@ -69,6 +69,8 @@ export interface TrainSummary {
   out: string;
   target: string;
   features: string[];
+  /** Numeric-looking columns the default choice left out, and why (empty with --features or --init). */
+  skipped: SkippedColumn[];
   samples: { training: number; validation: number };
 }
 
@@ -99,7 +101,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     'allow-empty-bands': Flags.boolean({ description: 'with --config: train even when a band of current value C has no customers', default: false }),
     target: Flags.string({ description: 'column to learn (values in [0, 1]); required without --config' }),
     features: Flags.string({
-      description: 'comma-separated input columns [default: every numeric column except the target and "id"]',
+      description: 'comma-separated input columns [default: every column with a number in the first row, except the target and "id"; the choice is printed]',
     }),
     hidden: Flags.integer({ description: 'hidden neurons [default: 2 × features + 1]', min: 1 }),
     epochs: Flags.integer({ description: `maximum epochs [default: ${DEFAULT_TRAINGDX.epochs}]`, min: 0 }),
@@ -176,13 +178,13 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     const init = flags.init === undefined ? undefined : await readModelFile(flags.init);
     const target: string = flags.target;
 
+    const given = flags.features !== undefined
+      ? flags.features.split(',').map((name) => name.trim()).filter((name) => name !== '')
+      : init?.inputs.names;
+    const choice = given === undefined ? await defaultFeatures(path, target) : { features: given, skipped: [] };
     const table = await readNumericTable(path, (header, first) => {
       if (first === undefined) throw new DataError(`${path}: no data rows below the header`);
-      const features = flags.features !== undefined
-        ? flags.features.split(',').map((name) => name.trim()).filter((name) => name !== '')
-        : init !== undefined
-          ? init.inputs.names
-          : header.filter((name, i) => name !== target && name.toLowerCase() !== 'id' && isNumeric(first.fields[i]!));
+      const { features } = choice;
       const repeated = features.find((name, i) => features.indexOf(name) !== i);
       if (repeated !== undefined) throw new OptionsError(`--features lists "${repeated}" twice`);
       if (features.includes(target)) throw new DataError(`${path}: the target "${target}" cannot also be a feature`, { column: target });
@@ -246,9 +248,12 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
       out: flags.out,
       target,
       features,
+      skipped: choice.skipped,
       samples,
     };
     const vperf = summary.vperf === null ? '' : `, validation MSE ${summary.vperf}`;
+    this.log(`Features: ${features.join(', ')}${given === undefined ? ' (every column with a number in the first row, except the target and "id")' : ''}.`);
+    if (summary.skipped.length > 0) this.log(`Skipped: ${summary.skipped.map((s) => `${s.column} (${s.reason})`).join(', ')}.`);
     this.log(`Stopped after ${result.epochs} epochs: ${STOPS[result.stop]}.`);
     this.log(`Best epoch ${result.bestEpoch}: MSE ${summary.perf}${vperf}.`);
     this.log(`Model (${features.length}–${net.sizes.join('–')}, seed ${seed}) written to ${flags.out}.`);
