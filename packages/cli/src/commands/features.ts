@@ -1,6 +1,4 @@
-import { rm } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { atomicWriteStream, csvLine, openCsv } from '@cvnet/core/data';
 import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
@@ -52,8 +50,7 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
         // Counted first: a cut without customers is refused before an empty table is written.
         const summary = await session.summary(query);
         checkCustomers(summary, flags['as-of']);
-        if (ids === undefined) await session.writeCustomers(query, flags.out);
-        else await writePseudonymized(session, query, flags.out, ids);
+        await session.writeCustomers(query, flags.out, ids);
         progress.done();
         for (const line of summaryLines(summary)) this.log(line);
         this.log(`Written to ${flags.out}.`);
@@ -68,23 +65,3 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
   }
 }
 
-/**
- * DuckDB writes the raw table to a temporary file beside the output; its id
- * column is then rewritten with pseudonyms into the output, so a raw id never
- * reaches the named file (and the temporary file is always removed).
- */
-async function writePseudonymized(session: FeatureSession, query: Parameters<FeatureSession['writeCustomers']>[0], out: string, ids: (id: string) => string): Promise<void> {
-  const raw = `${out}.${process.pid}.raw.tmp`;
-  try {
-    await session.writeCustomers(query, raw);
-    const source = await openCsv(raw);
-    await atomicWriteStream(out, (async function* () {
-      yield csvLine(source.header);
-      for await (const batch of source.batches) {
-        yield batch.map((r) => csvLine([ids(r.fields[0]!), ...r.fields.slice(1)])).join('');
-      }
-    })());
-  } finally {
-    await rm(raw, { force: true });
-  }
-}

@@ -1,19 +1,83 @@
 /**
- * Writing files so that a reader sees the old file or the complete new one,
- * never a half-written one: write a temporary file in the same directory (so
- * the rename cannot cross file systems) and rename it over the target.
+ * Writing output files so that a reader sees the old file or the complete new
+ * one, never a half-written one: write a temporary file in the target's
+ * directory (so the rename cannot cross file systems) and rename it over the
+ * target.
+ *
+ * A rename replaces whatever the name points at, so it is used only where
+ * that is a regular file or nothing. A symbolic link is followed and the file
+ * it names replaced (a dangling link creates that file), so the link stays a
+ * link. A device such as /dev/null, a FIFO or a socket is written to directly:
+ * replacing it would destroy it, and atomicity means nothing there. A
+ * directory is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readlink, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CvnetError } from '../errors.js';
 
-/** A hidden sibling of `path`, unique per call. */
-function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/** Where a write to an output path goes. */
+export interface OutputTarget {
+  /** The file written: the path itself, or the end of its chain of symbolic links. */
+  path: string;
+  /** True for a device, FIFO or socket, written in place instead of replaced. */
+  direct: boolean;
+}
+
+/** Symbolic links followed before giving up, as Linux does (ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * Resolves `path` to the file a write replaces or writes into.
+ *
+ * @throws CvnetError (code IO) for a directory, a loop of symbolic links or
+ *   a path that cannot be looked up.
+ */
+export async function outputTarget(path: string): Promise<OutputTarget> {
+  try {
+    let target = path;
+    for (let links = 0; ; links++) {
+      const info = await lstat(target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (info === undefined || info.isFile()) return { path: target, direct: false };
+      if (info.isDirectory()) throw new CvnetError('IO', `${path}: is a directory (expected a file name)`);
+      if (!info.isSymbolicLink()) return { path: target, direct: true };
+      if (links === MAX_LINKS) throw new CvnetError('IO', `${path}: too many levels of symbolic links`);
+      target = resolve(dirname(target), await readlink(target));
+    }
+  } catch (error) {
+    throw writeError(path, error);
+  }
+}
+
+/**
+ * Writes `path` through `write`, which is given the file to write and
+ * whether that is the target itself (written directly) or a new temporary
+ * file, renamed over the target once `write` has resolved. If `write` fails,
+ * the temporary file is removed, the target is untouched and the error is
+ * rethrown; file-system failures (no such directory, permissions, disk full)
+ * become one CvnetError naming `path`.
+ */
+export async function writeOutput(path: string, write: (file: string, direct: boolean) => Promise<void>): Promise<void> {
+  try {
+    const target = await outputTarget(path);
+    if (target.direct) return await write(target.path, true);
+    const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await write(temp, false);
+      await rename(temp, target.path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  } catch (error) {
+    throw writeError(path, error);
+  }
 }
 
 /** Writes `data` to `path` atomically. */
@@ -31,24 +95,23 @@ export async function atomicWriteStream(
   path: string,
   source: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ): Promise<void> {
-  const temp = tempPath(path);
-  // `flags: 'wx'` so a leftover temp name can never be clobbered silently.
-  const out = createWriteStream(temp, { flags: 'wx' });
-  try {
-    await pipeline(Readable.from(source, { objectMode: false }), out);
-    await rename(temp, path);
-  } catch (error) {
-    // The file is opened asynchronously: when the source fails at once, the
-    // open can still be under way as pipeline rejects, and would create the
-    // temp file after an rm. Wait until the stream has closed.
-    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-    await rm(temp, { force: true });
-    // File-system failures (no such directory, permissions, disk full) become
-    // one clear error about the target; the source's own errors pass through.
-    const io = error as NodeJS.ErrnoException;
-    if (typeof io.syscall === 'string') {
-      throw new CvnetError('IO', `${path}: cannot write (${io.code ?? io.message})`, { cause: error });
+  await writeOutput(path, async (file, direct) => {
+    // `wx` for the temporary file, so a leftover name can never be clobbered silently.
+    const out = createWriteStream(file, { flags: direct ? 'w' : 'wx' });
+    try {
+      await pipeline(Readable.from(source, { objectMode: false }), out);
+    } finally {
+      // The file is opened asynchronously: when the source fails at once, the
+      // open can still be under way as pipeline rejects, and would create the
+      // temp file after it is removed. Wait until the stream has closed.
+      if (!out.closed) await new Promise<void>((done) => out.once('close', () => done()));
     }
-    throw error;
-  }
+  });
+}
+
+/** File-system errors as one line about the target; anything else (the source's own errors) unchanged. */
+function writeError(path: string, error: unknown): unknown {
+  const io = error as NodeJS.ErrnoException;
+  if (error instanceof CvnetError || typeof io.syscall !== 'string') return error;
+  return new CvnetError('IO', `${path}: cannot write (${io.code ?? io.message})`, { cause: error });
 }

@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
-import { atomicWriteStream } from './atomic.js';
 import { openCsv, parseNumber, readNumericTable } from './csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cvnet-csv-'));
@@ -207,23 +206,5 @@ describe('CSV reading', () => {
 
   it('refuses a missing file', async () => {
     await expect(openCsv(join(dir, 'none.csv'))).rejects.toThrow(/none\.csv: file not found/);
-  });
-});
-
-describe('atomic writes', () => {
-  it('leaves no file (and no temp file) when the source fails, and keeps an existing file', async () => {
-    const target = join(dir, 'out.txt');
-    async function* failing(): AsyncGenerator<string> {
-      yield 'partial';
-      throw new DataError('boom');
-    }
-    await expect(atomicWriteStream(target, failing())).rejects.toThrow('boom');
-    expect(existsSync(target)).toBe(false);
-    writeFileSync(target, 'old');
-    await expect(atomicWriteStream(target, failing())).rejects.toThrow('boom');
-    expect(readFileSync(target, 'utf8')).toBe('old');
-    expect(readdirSync(dir).filter((n) => n.includes('out.txt'))).toEqual(['out.txt']);
-    await atomicWriteStream(target, ['new ', 'content']);
-    expect(readFileSync(target, 'utf8')).toBe('new content');
   });
 });

@@ -4,10 +4,13 @@
  * date (the backtest needs two). Memory is bounded by DuckDB's memory_limit,
  * spilling to a private temp directory that is removed on close.
  */
-import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { atomicWriteStream, writeOutput } from '../data/atomic.js';
+import { openCsv } from '../data/csv.js';
+import { csvLine } from '../data/csv-write.js';
 import { ConfigError, CvnetError, DataError } from '../errors.js';
 import type { CustomerRow } from '../indicators/source.js';
 import { resolveColumns, type Mapping, type ResolvedColumns } from './mapping.js';
@@ -240,16 +243,31 @@ export class FeatureSession {
 
   /**
    * Writes the customer table as CSV with DuckDB's COPY (streamed, so the
-   * table never passes through JavaScript), to a temp file renamed into place.
+   * table never passes through JavaScript), atomically where `out` is a file
+   * (see writeOutput). With `mapId` the id column is rewritten on the way:
+   * DuckDB writes the raw table into the session's private temp directory,
+   * and only the rewritten table reaches `out`.
    */
-  async writeCustomers(q: CustomersQuery, out: string): Promise<void> {
+  async writeCustomers(q: CustomersQuery, out: string, mapId?: (id: string) => string): Promise<void> {
     checkAsOf(q.asOf);
-    const temp = join(dirname(resolve(out)), `.${process.pid}.${Date.now()}.cvnet-features.tmp`);
+    const copy = (file: string): Promise<void> =>
+      this.run('writing', `COPY (${customersSql(q, this.available)}) TO ${literal(file)} (FORMAT csv, HEADER true)`);
     try {
-      await this.run('writing', `COPY (${customersSql(q, this.available)}) TO ${literal(temp)} (FORMAT csv, HEADER true)`);
-      await rename(temp, out);
+      if (mapId === undefined) return await writeOutput(out, copy);
+      const raw = join(this.tempDir, 'customers-raw.csv');
+      try {
+        await copy(raw);
+        const source = await openCsv(raw);
+        await atomicWriteStream(out, (async function* () {
+          yield csvLine(source.header);
+          for await (const batch of source.batches) {
+            yield batch.map((r) => csvLine([mapId(r.fields[0]!), ...r.fields.slice(1)])).join('');
+          }
+        })());
+      } finally {
+        await rm(raw, { force: true });
+      }
     } catch (error) {
-      await rm(temp, { force: true });
       throw wrapDuckError(error, out);
     }
   }
