@@ -44,6 +44,21 @@ describe('atomic writes to a regular file', () => {
     expect(readFileSync(target, 'utf8')).toBe('new content');
   });
 
+  it('listens for SIGINT and SIGTERM only while a temporary file exists', async () => {
+    const listeners = (): number[] => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = listeners();
+    const during: number[][] = [];
+    async function* source(fails: boolean): AsyncGenerator<string> {
+      yield 'a';
+      during.push(listeners());
+      if (fails) throw new DataError('boom');
+    }
+    await atomicWriteStream(join(fresh(), 'ok.txt'), source(false));
+    await expect(atomicWriteStream(join(fresh(), 'failed.txt'), source(true))).rejects.toThrow('boom');
+    expect(during).toEqual([before.map((n) => n + 1), before.map((n) => n + 1)]);
+    expect(listeners()).toEqual(before);
+  });
+
   it('names the target when the directory is missing', async () => {
     const target = join(fresh(), 'no', 'out.txt');
     await expect(atomicWriteFile(target, 'x')).rejects.toThrow(`${target}: cannot write (ENOENT)`);

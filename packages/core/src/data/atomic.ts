@@ -18,6 +18,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CvnetError } from '../errors.js';
+import { removeOnSignal } from './signal-cleanup.js';
 
 /** Where a write to an output path goes. */
 export interface OutputTarget {
@@ -68,12 +69,15 @@ export async function writeOutput(path: string, write: (file: string, direct: bo
     const target = await outputTarget(path);
     if (target.direct) return await write(target.path, true);
     const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const forget = removeOnSignal(temp);
     try {
       await write(temp, false);
       await rename(temp, target.path);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    } finally {
+      forget();
     }
   } catch (error) {
     throw writeError(path, error);

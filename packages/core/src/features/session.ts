@@ -11,6 +11,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { atomicWriteStream, writeOutput } from '../data/atomic.js';
 import { openCsv } from '../data/csv.js';
 import { csvLine } from '../data/csv-write.js';
+import { removeOnSignal } from '../data/signal-cleanup.js';
 import { ConfigError, CvnetError, DataError } from '../errors.js';
 import type { CustomerRow } from '../indicators/source.js';
 import { resolveColumns, type Mapping, type ResolvedColumns } from './mapping.js';
@@ -122,6 +123,7 @@ export class FeatureSession {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly tempDir: string,
+    private readonly forgetTempDir: () => void,
     private readonly options: FeatureSessionOptions,
     readonly columns: ResolvedColumns,
     readonly available: Available,
@@ -135,12 +137,16 @@ export class FeatureSession {
    */
   static async open(options: FeatureSessionOptions): Promise<FeatureSession> {
     const tempDir = await mkdtemp(join(tmpdir(), 'cvnet-duckdb-'));
+    // Spilled rows (and a pseudonymised run's raw ids) must not outlive Ctrl-C.
+    const forget = removeOnSignal(tempDir);
     let instance: DuckDBInstance | undefined;
     try {
       instance = await DuckDBInstance.create(':memory:', {
         memory_limit: options.memoryLimit ?? '1GB',
         threads: String(options.threads ?? 2),
-        temp_directory: tempDir,
+        // A subdirectory: DuckDB recreates its temp directory when it is removed
+        // during a query (Ctrl-C), but not that directory's missing parent.
+        temp_directory: join(tempDir, 'spill'),
         // Lines keep file order through the window function (duplicate flags stay deterministic).
         preserve_insertion_order: 'true',
       });
@@ -149,12 +155,13 @@ export class FeatureSession {
       const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
       const all = described.getRowObjects().map((r) => String(r.column_name));
       const cols = resolveColumns(options.mapping, all, options.input);
-      const session = new FeatureSession(instance, connection, tempDir, options, cols, available(cols));
+      const session = new FeatureSession(instance, connection, tempDir, forget, options, cols, available(cols));
       await session.run('reading', linesSql(source, options.mapping, cols, all));
       return session;
     } catch (error) {
       instance?.closeSync();
       await rm(tempDir, { recursive: true, force: true });
+      forget();
       throw wrapDuckError(error, options.input);
     }
   }
@@ -277,6 +284,7 @@ export class FeatureSession {
     this.connection.closeSync();
     this.instance.closeSync();
     await rm(this.tempDir, { recursive: true, force: true });
+    this.forgetTempDir();
   }
 }
 
