@@ -2,10 +2,11 @@
  * Bad input: every case is one clear line on stderr, exit 2, and no output
  * file (or run directory) left behind.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundled, cvnet, expectRefused, setup, surveyLines, writeConfig } from './helpers.js';
+import { bundled, cvnet, expectRefused, root, setup, surveyLines, writeConfig } from './helpers.js';
 
 const RUN_FILES = ['customers.csv', 'model.json', 'report.html'];
 
@@ -98,6 +99,28 @@ describe('bad input', () => {
     expect(cvnet(['train', 'plain.csv', '--target', 'K', '--epochs', '5', '--seed', '1', '--out', 'plain.json'], dir).code).toBe(0);
     expectRefused(cvnet(['classify', bundled, '--model', 'plain.json', '--out', 'c.csv'], dir), /plain\.json has no customer-value method/);
     expect(existsSync(join(dir, 'c.csv'))).toBe(false);
+  });
+
+  it('an --out that cannot become a directory is named, and nothing is written', () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    symlinkSync('nowhere', join(dir, 'dangling'));
+    const cases: [string, RegExp][] = [
+      ['a-file', /^Error: a-file: exists and is not a directory$/m],
+      ['a-file/run', /^Error: a-file: exists and is not a directory$/m],
+      ['dangling/run', /^Error: dangling: is a symbolic link to nowhere, which does not exist$/m],
+    ];
+    for (const [out, message] of cases) expectRefused(cvnet(['run', '--out', out], dir), message);
+    expect(readFileSync(join(dir, 'a-file'), 'utf8')).toBe('x');
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    // Missing parents are still made.
+    expect(cvnet(['run', '--out', 'new/nested/run'], dir).code).toBe(0);
+    expect(readdirSync(join(dir, 'new/nested/run')).sort()).toEqual(RUN_FILES.sort());
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('an --out under /proc fails at once', () => {
+    // Node's recursive mkdir loops forever on /proc's ENOENT; the timeout turns such a hang into a failure.
+    const r = spawnSync(process.execPath, [join(root, 'packages/cli/bin/run.js'), 'run', '--out', '/proc/cvnet-test/run'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expectRefused({ code: r.status, stdout: r.stdout, stderr: r.stderr }, /^Error: \/proc\/cvnet-test: cannot create the directory \(ENOENT\)$/m);
   });
 
   it('leaves no temporary files behind', () => {

@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import { renderReport, renderSummary, serializeModel } from '@cvnet/core';
-import { atomicWriteFile } from '@cvnet/core/data';
+import { atomicWriteFile, makeDirectory } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { BUNDLED_SURVEY } from '../lib/method-input.js';
 import { formatBatch } from '../lib/method-output.js';
@@ -89,7 +88,7 @@ The report also has the customers' segments with their playbooks (--segments: va
         [files.model, serializeModel(m.run.model)],
         [files.report, renderReport(report)],
       ] as const;
-      await mkdir(flags.out, { recursive: true });
+      await makeDirectory(flags.out);
       for (const [path, text] of texts) await atomicWriteFile(path, text);
 
       const summary = methodSummary(m, files);
