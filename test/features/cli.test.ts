@@ -122,4 +122,14 @@ describe('cvnet features / backtest', () => {
     expect(m.code).toBe(2);
     expect(m.stderr).toContain('cannot read the mapping file');
   });
+
+  it('refuses a directory as --out before reading the source', () => {
+    // The source does not exist: the --out check must come first.
+    for (const out of [dir, '.']) {
+      const r = cvnet(['features', 'missing.csv', '--as-of', '2020-01-10', '--out', out], dir);
+      expect(r.stderr).toBe(`Error: ${out}: is a directory (expected a file name)\n`);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+  });
 });

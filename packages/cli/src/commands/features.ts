@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { outputTarget } from '@cvnet/core/data';
 import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
@@ -39,6 +40,8 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
       // Fails now, before any work, when the key is missing.
       const ids = flags.pseudonymize ? idMapper(true) : undefined;
       const { mapping, mappingDir } = await loadMapping(flags.map, flags.window);
+      // A directory as --out is refused now, not after DuckDB has read the whole source.
+      await outputTarget(flags.out);
       const progress = stageProgress(process.stderr.isTTY === true && !this.jsonEnabled());
       const session = await FeatureSession.open({
         input: args.transactions, mapping, memoryLimit: flags['memory-limit'], threads: flags.threads,
