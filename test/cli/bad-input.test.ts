@@ -49,6 +49,12 @@ describe('cvnet train on bad input', () => {
     ['first empty', 'a,b,K\n1,,0.5\n3,4,0.1\n5,6,0.2\n', [], /^Error: first empty\.csv, line 2, column "b": empty value, but 2 of the first 3 rows have a number there/],
     ['target range', 'a,b,K\n1,2,0.5\n3,4,1.5\n', [], /target range\.csv, line 3, column "K": target 1\.5 is outside \[0, 1\].*rescale/],
     ['bad option', 'a,b,K\n1,2,0.5\n', ['--lr-dec', '1.5'], /--lr-dec: /],
+    ['lr not a number', 'a,b,K\n1,2,0.5\n', ['--lr', 'abc'], /^Error: --lr must be a finite decimal number, got "abc"$/m],
+    ['goal not a number', 'a,b,K\n1,2,0.5\n', ['--goal', 'abc'], /^Error: --goal must be a finite decimal number, got "abc"$/m],
+    ['mc not a number', 'a,b,K\n1,2,0.5\n', ['--mc', 'abc'], /^Error: --mc must be a finite decimal number, got "abc"$/m],
+    ['validation not a number', 'a,b,K\n1,2,0.5\n', ['--validation', 'abc'], /^Error: --validation must be a finite decimal number, got "abc"$/m],
+    ['lr too large', 'a,b,K\n1,2,0.5\n', ['--lr', '1e400'], /^Error: --lr must be a finite decimal number, got "1e400"$/m],
+    ['lr hexadecimal', 'a,b,K\n1,2,0.5\n', ['--lr', '0x10'], /^Error: --lr must be a finite decimal number, got "0x10"$/m],
     ['bad validation', 'a,b,K\n1,2,0.5\n3,4,0.1\n', ['--validation', '0.1'], /bad validation\.csv: 2 rows cannot be split/],
   ];
   it.each(cases)('%s', (name, text, extra, message) => {

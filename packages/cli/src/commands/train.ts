@@ -31,7 +31,7 @@ import { defaultFeatures, type SkippedColumn } from '../lib/default-features.js'
 import { methodSummary, type MethodSummary } from '../lib/method-report.js';
 import { trainMethod } from '../lib/method-pipeline.js';
 import { fail } from '../lib/fail.js';
-import { float } from '../lib/flags.js';
+import { decimalFlag } from '../lib/flags.js';
 import { progressLine } from '../lib/progress.js';
 import { precisionFlag, resolvePrecision, resolveThreads, threadsFlag } from '../lib/speed-flags.js';
 import { splitRows } from '../lib/split.js';
@@ -105,15 +105,15 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     }),
     hidden: Flags.integer({ description: 'hidden neurons [default: 2 × features + 1]', min: 1 }),
     epochs: Flags.integer({ description: `maximum epochs [default: ${DEFAULT_TRAINGDX.epochs}]`, min: 0 }),
-    goal: float({ description: `stop when the MSE reaches this [default: ${DEFAULT_TRAINGDX.goal}]` }),
-    lr: float({ description: `initial learning rate [default: ${DEFAULT_TRAINGDX.lr}]` }),
-    'lr-inc': float({ description: `learning-rate increase factor [default: ${DEFAULT_TRAINGDX.lrInc}]` }),
-    'lr-dec': float({ description: `learning-rate decrease factor [default: ${DEFAULT_TRAINGDX.lrDec}]` }),
-    'max-perf-inc': float({ description: `largest accepted MSE ratio [default: ${DEFAULT_TRAINGDX.maxPerfInc}]` }),
-    mc: float({ description: `momentum constant [default: ${DEFAULT_TRAINGDX.mc}]` }),
-    'min-grad': float({ description: `stop when the gradient norm falls below this [default: ${DEFAULT_TRAINGDX.minGrad}]` }),
+    goal: Flags.string({ description: `stop when the MSE reaches this [default: ${DEFAULT_TRAINGDX.goal}]` }),
+    lr: Flags.string({ description: `initial learning rate [default: ${DEFAULT_TRAINGDX.lr}]` }),
+    'lr-inc': Flags.string({ description: `learning-rate increase factor [default: ${DEFAULT_TRAINGDX.lrInc}]` }),
+    'lr-dec': Flags.string({ description: `learning-rate decrease factor [default: ${DEFAULT_TRAINGDX.lrDec}]` }),
+    'max-perf-inc': Flags.string({ description: `largest accepted MSE ratio [default: ${DEFAULT_TRAINGDX.maxPerfInc}]` }),
+    mc: Flags.string({ description: `momentum constant [default: ${DEFAULT_TRAINGDX.mc}]` }),
+    'min-grad': Flags.string({ description: `stop when the gradient norm falls below this [default: ${DEFAULT_TRAINGDX.minGrad}]` }),
     'max-fail': Flags.integer({ description: `validation failures before stopping [default: ${DEFAULT_TRAINGDX.maxFail}]` }),
-    validation: float({
+    validation: Flags.string({
       description: 'fraction of rows held out (seeded random) for early stopping, 0 ≤ f < 1 [default: 0]',
     }),
     seed: Flags.integer({ description: 'seed of the initial weights and the validation split [default: random, printed]' }),
@@ -172,7 +172,7 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     const params = resolveParams(flags);
     const precision = resolvePrecision(flags.precision);
     const threads = resolveThreads(flags.threads);
-    const fraction = flags.validation ?? 0;
+    const fraction = decimalFlag('--validation', flags.validation) ?? 0;
     if (!(fraction >= 0 && fraction < 1)) throw new OptionsError(`--validation must be at least 0 and below 1, got ${fraction}`);
     const seed = flags.seed ?? randomInt(0, 2 ** 31 - 1);
     const init = flags.init === undefined ? undefined : await readModelFile(flags.init);
@@ -267,13 +267,13 @@ type TrainFlags = Interfaces.InferredFlags<typeof Train.flags>;
 function givenParams(flags: TrainFlags): Partial<TraingdxParams> {
   const given: Partial<Record<keyof TraingdxParams, number | undefined>> = {
     epochs: flags.epochs,
-    goal: flags.goal,
-    lr: flags.lr,
-    lrInc: flags['lr-inc'],
-    lrDec: flags['lr-dec'],
-    maxPerfInc: flags['max-perf-inc'],
-    mc: flags.mc,
-    minGrad: flags['min-grad'],
+    goal: decimalFlag('--goal', flags.goal),
+    lr: decimalFlag('--lr', flags.lr),
+    lrInc: decimalFlag('--lr-inc', flags['lr-inc']),
+    lrDec: decimalFlag('--lr-dec', flags['lr-dec']),
+    maxPerfInc: decimalFlag('--max-perf-inc', flags['max-perf-inc']),
+    mc: decimalFlag('--mc', flags.mc),
+    minGrad: decimalFlag('--min-grad', flags['min-grad']),
     maxFail: flags['max-fail'],
   };
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
