@@ -123,6 +123,20 @@ describe('cvnet features / backtest', () => {
     expect(m.stderr).toContain('cannot read the mapping file');
   });
 
+  it('refuses a memory limit DuckDB would not take, naming the flag', () => {
+    writeFileSync(join(dir, 'log.csv'), 'InvoiceNo,InvoiceDate,CustomerID,StockCode,Quantity,UnitPrice\n1,2020-01-02 10:00:00,c1,A,1,5\n');
+    const runs = [
+      cvnet(['features', 'log.csv', '--as-of', '2020-01-10', '--memory-limit', 'lots', '--out', 'limited.csv'], dir),
+      cvnet(['backtest', 'log.csv', '--as-of', '2020-01-10', '--horizon', '3', '--memory-limit', 'lots'], dir),
+    ];
+    for (const r of runs) {
+      expect(r.stderr).toBe('Error: --memory-limit must be a size such as 2GB or 512MiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), got "lots"\n');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(join(dir, 'limited.csv'))).toBe(false);
+  });
+
   it('refuses a directory as --out before reading the source', () => {
     // The source does not exist: the --out check must come first.
     for (const out of [dir, '.']) {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FeatureSession, parseMapping, validateMapping } from '../../packages/core/src/features/index.js';
-import { ConfigError, DataError } from '../../packages/core/src/errors.js';
+import { checkMemoryLimit, FeatureSession, parseMapping, validateMapping } from '../../packages/core/src/features/index.js';
+import { ConfigError, DataError, OptionsError } from '../../packages/core/src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cvnet-features-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,5 +111,18 @@ describe('cvnet features SQL', () => {
     expect(() => parseMapping('{"tables": {"a": "a.csv"}}', 'm.json')).toThrow(/"tables" and "query" go together/);
     writeFileSync(join(dir, 'noamount.csv'), 'CustomerID,InvoiceDate,Foo\n1,2020-01-01,3\n');
     await expect(FeatureSession.open({ input: join(dir, 'noamount.csv'), mapping: validateMapping({}) })).rejects.toThrow(/no amount column/);
+  });
+
+  it('takes the memory limits DuckDB takes and names any other', async () => {
+    // Each accepted spelling is one DuckDB sets (its own refusal is a bare "Failed to set config").
+    for (const limit of ['1GB', '512MiB', '1.5 GB', ' 2gb ', '.5GB', '64M', '1 gigabyte', '10 megabytes', '1TiB']) {
+      expect(() => checkMemoryLimit(limit), limit).not.toThrow();
+      const instance = await DuckDBInstance.create(':memory:', { memory_limit: limit });
+      instance.closeSync();
+    }
+    for (const limit of ['lots', '1000', '1,5GB', '1PB', '1 mebibyte', 'GB', '']) {
+      expect(() => checkMemoryLimit(limit, '--memory-limit'), limit).toThrow(`--memory-limit must be a size such as 2GB or 512MiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), got "${limit}"`);
+    }
+    await expect(FeatureSession.open({ input: csv, mapping: validateMapping({}), memoryLimit: 'lots' })).rejects.toThrow(OptionsError);
   });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
 import { backtestHtml, CvnetError, loadEngine, parseConfig, type BacktestFigures, type BacktestResult, type BacktestSetup } from '@cvnet/core';
 import { atomicWriteFile } from '@cvnet/core/data';
-import { backtestTransactions } from '@cvnet/core/features';
+import { backtestTransactions, checkMemoryLimit } from '@cvnet/core/features';
 import { fail } from '../lib/fail.js';
 import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 
@@ -48,6 +48,7 @@ Features are computed twice from the transactions: at a training cut (as-of minu
   async run(): Promise<BacktestJson> {
     const { args, flags } = await this.parse(Backtest);
     try {
+      checkMemoryLimit(flags['memory-limit'], '--memory-limit');
       const { mapping, mappingDir } = await loadMapping(flags.map, flags.window);
       const config = flags.config === undefined ? undefined : parseConfig(
         await readFile(flags.config, 'utf8').catch((error: NodeJS.ErrnoException) => {

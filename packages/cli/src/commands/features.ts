@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { outputTarget } from '@cvnet/core/data';
-import { checkAsOf, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
+import { checkAsOf, checkMemoryLimit, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
 import { checkCustomers, loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
@@ -37,6 +37,7 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
     try {
       // Checked before DuckDB reads a possibly large file.
       checkAsOf(flags['as-of']);
+      checkMemoryLimit(flags['memory-limit'], '--memory-limit');
       // Fails now, before any work, when the key is missing.
       const ids = flags.pseudonymize ? idMapper(true) : undefined;
       const { mapping, mappingDir } = await loadMapping(flags.map, flags.window);

@@ -11,7 +11,7 @@ import { validateMapping, parseMapping, type FeatureProgress, type FeatureSummar
 export const transactionFlags = {
   map: Flags.string({ description: 'mapping file naming the source columns (JSON); default: common column names' }),
   window: Flags.integer({ description: 'days before as-of counted for frequency, monetary, repeat and cross purchases [default: mapping windowDays, else 365]', min: 1 }),
-  'memory-limit': Flags.string({ description: 'DuckDB memory limit; larger work spills to a temp directory', default: '1GB' }),
+  'memory-limit': Flags.string({ description: 'DuckDB memory limit, a size such as 2GB or 512MiB; larger work spills to a temp directory', default: '1GB' }),
   threads: Flags.integer({ description: 'DuckDB worker threads', default: 2, min: 1 }),
 };
 

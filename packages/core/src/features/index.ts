@@ -3,6 +3,7 @@
  * (Node only: `@cvnet/core/features`).
  */
 export * from './mapping.js';
+export { checkMemoryLimit } from './memory-limit.js';
 export * from './session.js';
 export { indicatorColumns, type Available, type CustomersQuery } from './sql.js';
 export * from './backtest.js';

@@ -15,6 +15,7 @@ import { removeOnSignal } from '../data/signal-cleanup.js';
 import { ConfigError, CvnetError, DataError } from '../errors.js';
 import type { CustomerRow } from '../indicators/source.js';
 import { resolveColumns, type Mapping, type ResolvedColumns } from './mapping.js';
+import { checkMemoryLimit } from './memory-limit.js';
 import {
   available, customersSql, dayAfter, ident, indicatorColumns, linesSql, literal, newCustomersSql, readFileSql, readWhitespaceSql,
   summarySql, type Available, type CustomersQuery,
@@ -133,16 +134,19 @@ export class FeatureSession {
    * Opens DuckDB, reads the source and classifies every line.
    *
    * @throws DataError for a missing or unreadable input; ConfigError for a
-   *   mapping that does not fit the source.
+   *   mapping that does not fit the source; OptionsError for a memory limit
+   *   DuckDB would not take.
    */
   static async open(options: FeatureSessionOptions): Promise<FeatureSession> {
+    const memoryLimit = options.memoryLimit ?? '1GB';
+    checkMemoryLimit(memoryLimit);
     const tempDir = await mkdtemp(join(tmpdir(), 'cvnet-duckdb-'));
     // Spilled rows (and a pseudonymised run's raw ids) must not outlive Ctrl-C.
     const forget = removeOnSignal(tempDir);
     let instance: DuckDBInstance | undefined;
     try {
       instance = await DuckDBInstance.create(':memory:', {
-        memory_limit: options.memoryLimit ?? '1GB',
+        memory_limit: memoryLimit,
         threads: String(options.threads ?? 2),
         // A subdirectory: DuckDB recreates its temp directory when it is removed
         // during a query (Ctrl-C), but not that directory's missing parent.
