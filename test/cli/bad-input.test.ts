@@ -32,6 +32,19 @@ function expectNoOutput(name: string): void {
   expect(readdirSync(dir).filter((file) => file.endsWith('.tmp'))).toEqual([]);
 }
 
+describe('--json and bad input', () => {
+  it('prints the same one line on stderr, and on stdout only {"error": {code, message}}', () => {
+    write('text.csv', 'a,b,K\n1,x,0.5\n2,3,0.4\n');
+    const run = cvnet(['train', 'text.csv', '--target', 'K', '--features', 'a,b', '--out', 'never.json', '--json'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Error: [^\n]+\n$/);
+    const message = run.stderr.slice('Error: '.length, -1);
+    expect(message).toMatch(/text\.csv.*line 2.*"b"/);
+    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'DATA', message } });
+    expectNoOutput('never.json');
+  });
+});
+
 describe('cvnet train on bad input', () => {
   const cases: [string, string | undefined, string[], RegExp][] = [
     ['missing file', undefined, [], /^Error: missing file\.csv: file not found$/m],

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { backtestHtml, CvnetError, loadEngine, parseConfig, type BacktestFigures, type BacktestResult, type BacktestSetup } from '@cvnet/core';
 import { atomicWriteFile } from '@cvnet/core/data';
 import { backtestTransactions, checkMemoryLimit } from '@cvnet/core/features';
+import { JsonCommand } from '../lib/json-command.js';
 import { fail } from '../lib/fail.js';
 import { loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 
@@ -18,7 +19,7 @@ export interface BacktestJson {
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '–');
 
-export default class Backtest extends Command {
+export default class Backtest extends JsonCommand {
   static override description = `Check the predictive network against what customers did next.
 
 Features are computed twice from the transactions: at a training cut (as-of minus --train-horizon days) with what those customers did up to as-of as targets, and at as-of with what they did in the --horizon days after it. The n–(2n+1)–2 network (outputs: purchase probability, future spend rank) is trained once with traingdx on the first set only and scores the second; K = √(purchase × spendRank). Reported for K and for two baselines from the same run, the plain RFM score (sum of R, F, M quintile scores) and the current value C: Spearman's ρ with future spend, the share of future revenue from class A and from the top 10 % / 25 % of customers, and the AUC for buying at all. --report writes an HTML report with the capture curves and the calibration of the purchase probability.`;
@@ -28,7 +29,6 @@ Features are computed twice from the transactions: at a training cut (as-of minu
     '<%= config.bin %> backtest online_retail_invoices.csv --map examples/online-retail/mapping.json --config examples/online-retail/config.json --as-of 2011-09-09 --horizon 90 --report backtest.html --json',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     transactions: Args.string({ description: 'transactions file (.csv, .txt, .parquet), or the directory of the mapping\'s tables', required: true }),

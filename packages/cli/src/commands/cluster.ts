@@ -1,14 +1,15 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { stringify } from 'csv-stringify/sync';
 import { CLASSES, OptionsError, clusterCustomers, loadEngine, methodOf, type ClusterAnalysis } from '@cvnet/core';
 import { atomicWriteFile, readModelFile } from '@cvnet/core/data';
+import { JsonCommand } from '../lib/json-command.js';
 import { readScoredFile } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 
 export type ClusterResult = Omit<ClusterAnalysis, 'assignment'> & { data: string; customers: number };
 
-export default class Cluster extends Command {
+export default class Cluster extends JsonCommand {
   static override description = `K-means clusters of customers beside their A-D classes: the unsupervised baseline.
 
 Clusters the indicator scores scaled to [0, 1] (with the model's training ranges when --model is given, else the ranges of the file), with k-means++ seeding and seeded restarts, so a seed always gives the same clusters. Clusters are numbered by descending mean K. Prints the clusters x classes cross-tab with each cluster's size and mean K, the adjusted Rand index of clusters against classes (1 = same grouping, 0 = chance), and each cluster's mean score per indicator. Input is cvnet classify output, or raw customers with --model.`;
@@ -18,7 +19,6 @@ Clusters the indicator scores scaled to [0, 1] (with the model's training ranges
     '<%= config.bin %> cluster customers.csv --model model.json --k 5 --seed 7 --out clusters.csv --json',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     data: Args.string({ description: 'customer CSV: cvnet classify output, or raw customers with --model', required: true }),

@@ -1,11 +1,12 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { outputTarget } from '@cvnet/core/data';
 import { checkAsOf, checkMemoryLimit, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
+import { JsonCommand } from '../lib/json-command.js';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
 import { checkCustomers, loadMapping, stageProgress, summaryLines, transactionFlags } from '../lib/transactions.js';
 
-export default class Features extends Command {
+export default class Features extends JsonCommand {
   static override description = `Compute one row of raw indicator values per customer from a transaction log, with an embedded DuckDB.
 
 Reads CSV (any delimiter), whitespace-separated text or Parquet, or several tables joined by the mapping's query. Columns: customer_id, recency (days since the last purchase up to as-of), frequency (distinct orders in the window), monetary (net spend in the window), repeat (products bought in more than one order) and cross (distinct categories, else products) when there is a product column, relationship (days since the first purchase), and rating, visits, time_online, membership when mapped. With --horizon also future_spend (net spend in the days after as-of, at least 0) and future_purchase (0/1).
@@ -18,7 +19,6 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
     '<%= config.bin %> features olist_subset --map examples/olist/mapping.json --as-of 2018-01-01 --out customers.csv --json',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     transactions: Args.string({ description: 'transactions file (.csv, .txt, .parquet), or the directory of the mapping\'s tables', required: true }),

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { BUILTIN_SEGMENTS, OptionsError, compareRuns, renderMigrationPage, renderMigrationText, type MigrationReport, type RunCustomer } from '@cvnet/core';
 import { atomicWriteFile } from '@cvnet/core/data';
+import { JsonCommand } from '../lib/json-command.js';
 import { readRun } from '../lib/beyond-input.js';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
@@ -15,7 +16,7 @@ export interface MigrateResult {
   migration?: MigrationReport;
 }
 
-export default class Migrate extends Command {
+export default class Migrate extends JsonCommand {
   static override description = `Compare two scoring runs: class (and segment) transitions, value moved, who moved down.
 
 Both files are cvnet classify or cvnet segment output (columns id and class; K, C and segment are used when present) and customers are matched by id. Prints the class transition matrix (rows: before, columns: after), the value (sum of K, else of C) moved along each transition, the segment matrix when both runs have segments, and the customers whose class got worse. --json prints all of it as JSON; --out writes a self-contained HTML page with a flow chart.
@@ -29,7 +30,6 @@ With --store FILE.duckdb both runs are also kept as snapshots in a DuckDB file (
     '<%= config.bin %> migrate @previous @latest --store history.duckdb',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     before: Args.string({ description: 'earlier run: CSV file, or @ID / @latest / @previous with --store', required: false }),

@@ -1,12 +1,13 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import type { BandTable } from '@cvnet/core';
+import { JsonCommand } from '../lib/json-command.js';
 import { fail } from '../lib/fail.js';
 import { loadConfig, readCustomers } from '../lib/method-input.js';
 import { preclassify } from '../lib/method-pipeline.js';
 
 const BAR = 30;
 
-export default class Preclassify extends Command {
+export default class Preclassify extends JsonCommand {
   static override description = `Pre-classify customers by current value C (the study's Table 2).
 
 Every indicator is scored 1-5 with the config's rules, C = R·Wr + F·Wf + M·Wm is the weighted mean of the current-value scores (weights renormalised to sum 1), and customers are counted per band [1,2), [2,3), [3,4), [4,5), C = 5. An empty band is reported as a warning here; sampling and training refuse it.`;
@@ -16,7 +17,6 @@ Every indicator is scored 1-5 with the config's rules, C = R·Wr + F·Wf + M·Wm
     '<%= config.bin %> preclassify ifood.csv --config examples/ifood/config.json --json',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     data: Args.string({ description: 'customer CSV file (header row, one customer per row)', required: true }),

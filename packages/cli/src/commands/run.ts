@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { renderReport, renderSummary, serializeModel } from '@cvnet/core';
 import { atomicWriteFile, makeDirectory } from '@cvnet/core/data';
+import { JsonCommand } from '../lib/json-command.js';
 import { fail } from '../lib/fail.js';
 import { BUNDLED_SURVEY } from '../lib/method-input.js';
 import { formatBatch } from '../lib/method-output.js';
@@ -11,7 +12,7 @@ import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-out
 import { DEFAULT_CLUSTERS, reportSections } from '../lib/report-sections.js';
 import { precisionFlag, resolvePrecision, resolveThreads, threadsFlag } from '../lib/speed-flags.js';
 
-export default class Run extends Command {
+export default class Run extends JsonCommand {
   static override description = `Run the whole customer-value method and write the report: the main job.
 
 Scores the indicators, weighs them, pre-classifies by current value C, draws the stratified sample, trains the n–(2n+1)–1 network with traingdx, evaluates it on the test part and classifies every customer. Writes <out>/customers.csv (as cvnet classify), <out>/model.json and <out>/report.html (self-contained, with charts), each atomically, and prints a summary. Without a data file it runs on the bundled synthetic survey of 548 generated customers (packages/cli/data/synthetic-survey-548.csv), so one command shows the whole method; everything it writes is labelled synthetic.
@@ -25,7 +26,6 @@ The report also has the customers' segments with their playbooks (--segments: va
     '<%= config.bin %> run ifood_ml_project1_data.csv --config examples/ifood/config.json --quality examples/quality/ifood.json --out ifood-run',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     data: Args.string({ description: 'customer CSV file [default: the bundled synthetic survey]' }),

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Args, Command, Flags, type Interfaces } from '@oclif/core';
+import { Args, Flags, type Interfaces } from '@oclif/core';
 import {
   DEFAULT_TRAINGDX,
   ModelError,
@@ -26,6 +26,7 @@ import {
   writeModelFile,
   type NumericTable,
 } from '@cvnet/core/data';
+import { JsonCommand } from '../lib/json-command.js';
 import { featureRanges, toDataset } from '../lib/dataset.js';
 import { defaultFeatures, type SkippedColumn } from '../lib/default-features.js';
 import { methodSummary, type MethodSummary } from '../lib/method-report.js';
@@ -74,7 +75,7 @@ export interface TrainSummary {
   samples: { training: number; validation: number };
 }
 
-export default class Train extends Command {
+export default class Train extends JsonCommand {
   static override description = `Train a BP network (traingdx): the customer-value method from a project config, or a plain network on numeric columns.
 
 With --config: the whole method on customer data (indicator scores, weights, current value C and its bands, the stratified sample and its train/test split, the target K, the n–(2n+1)–1 network) to one model file that cvnet classify uses. The target is the config's expert column, or else the comprehensive weighted score; the output says which. Network flags (--hidden, --epochs, --lr, …) override the config's "training" settings and --seed its seed. The file is byte-identical for the same data, config and seed.
@@ -90,7 +91,6 @@ With --target: inputs are scaled to [0, 1] with the min and max of the training 
     '<%= config.bin %> train big.csv --target K --precision f32 --threads 2 --out model.json',
   ];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     data: Args.string({ description: 'CSV file with a header row', required: true }),

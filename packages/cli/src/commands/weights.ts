@@ -1,5 +1,6 @@
-import { Args, Command } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { computeWeights, type MatrixReport } from '@cvnet/core';
+import { JsonCommand } from '../lib/json-command.js';
 import { fail } from '../lib/fail.js';
 import { loadConfig } from '../lib/method-input.js';
 
@@ -14,14 +15,13 @@ export interface WeightsOutput {
   matrices: MatrixReport[];
 }
 
-export default class Weights extends Command {
+export default class Weights extends JsonCommand {
   static override description = `Show the final weight of every indicator and the consistency of every AHP matrix.
 
 Expert weight vectors are averaged and normalised to sum 1; AHP matrices give principal-eigenvector weights (global weight = dimension weight × indicator weight) and are refused when the consistency ratio CR = CI/RI exceeds 0.1; final weights must sum to 1.`;
 
   static override examples = ['<%= config.bin %> weights cvnet.config.jsonc', '<%= config.bin %> weights examples/ifood/config.json --json'];
 
-  static override enableJsonFlag = true;
 
   static override args = {
     config: Args.string({ description: 'project config [default: ./cvnet.config.jsonc if present, else the study\'s config]' }),
