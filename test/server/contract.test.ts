@@ -210,6 +210,13 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     expectProblem(missing, 422, 'invalid-values');
     expect(missing.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(indicators.slice(1).map((i) => `#/0/${i}`));
 
+    // Two ids that differ in the body text but not once parsed as JSON numbers: refused, not merged into a duplicate.
+    const scores = indicators.map((i) => `"${i}":3`).join(',');
+    const bigIds = await call('big-ids', '/v1/score', { method: 'POST', headers: json, body: `[{"id":9007199254740993,${scores}},{"id":9007199254740992,${scores}}]` });
+    expectProblem(bigIds, 422, 'invalid-values');
+    expect(bigIds.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/0/id', '#/1/id']);
+    expect(bigIds.body.errors[0].detail).toMatch(/send ids as strings/);
+
     const later = customer('b', 3, indicators);
     delete later.rating;
     const gap = await call('missing-later', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify([customer('a', 3, indicators), later, { ...customer('a', 3, indicators) }]) });

@@ -62,6 +62,17 @@ describe('customerIssues', () => {
     ]);
   });
 
+  it('refuses numeric ids that are not safe integers (they lose digits), without a false duplicate', () => {
+    // Two distinct ids in the body text that JSON.parse reads as one number.
+    const rows = JSON.parse('[{"customer": 9007199254740993}, {"customer": 9007199254740992}, {"customer": 1.5}, {"customer": -9007199254740991}]') as { customer: number }[];
+    const detail = 'a numeric customer id must be an integer within ±9007199254740991 (2^53 − 1), as larger JSON numbers lose digits when read; send ids as strings';
+    expect(customerIssues(model, rows.map((r) => ({ ...good, ...r })), at)).toEqual([
+      { pointer: '#/0/customer', detail },
+      { pointer: '#/1/customer', detail },
+      { pointer: '#/2/customer', detail },
+    ]);
+  });
+
   it('takes score fields named after the indicators when the raw fields are absent (decided on the first row)', () => {
     const scores = { customer: 'a', tier: 5, recency: 3, spend: 1, rating: 2 };
     expect(customerIssues(model, [scores], at)).toEqual([]);

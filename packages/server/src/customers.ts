@@ -27,6 +27,16 @@ const scoreCheck: Check = (v) => {
   return undefined;
 };
 
+/**
+ * JSON numbers past ±(2^53 − 1) lose digits when parsed (RFC 8259 section 6):
+ * the id would be answered changed, and two ids could become one. Fractions
+ * have no one spelling either (1.50 reads as 1.5). Such ids must come as text.
+ */
+const idCheck: Check = (v) =>
+  typeof v === 'number' && !Number.isSafeInteger(v)
+    ? 'a numeric customer id must be an integer within ±9007199254740991 (2^53 − 1), as larger JSON numbers lose digits when read; send ids as strings'
+    : undefined;
+
 const numberCheck: Check = (v) => (Number.isFinite(numberOf(v)) ? undefined : `expected a number, got ${shown(v)}`);
 
 function dateCheck(asOf: string): Check {
@@ -77,7 +87,7 @@ export interface RowChecks {
 export function rowChecks(model: Model, columns: ReadonlySet<string>): RowChecks | { missing: { field: string; detail: string }[] } {
   const system = model.method!.system;
   const idColumn = !columns.has(system.idColumn) && columns.has('id') ? 'id' : system.idColumn;
-  const checks = new Map<string, Check>([[idColumn, required(() => undefined, false, 'a customer id')]]);
+  const checks = new Map<string, Check>([[idColumn, required(idCheck, false, 'a customer id')]]);
   const missing: { field: string; detail: string }[] = [];
   // Core's choice of raw or score form per indicator, so a value passes here exactly when its scorer reads it.
   const readings = indicatorReadings(system, columns);
@@ -166,7 +176,8 @@ export function customerIssues(
     const result = checks.schema.safeParse(row);
     if (!result.success) for (const issue of result.error.issues) issues.push(located(String(issue.path[0]), issue.message));
     const id = row[checks.idColumn];
-    if (isBlank(id)) continue;
+    // An id already reported (blank, or a number that lost digits) says nothing about duplicates.
+    if (isBlank(id) || idCheck(id) !== undefined) continue;
     const key = String(id).trim();
     const before = seen.get(key);
     if (before === undefined) seen.set(key, index);
