@@ -118,6 +118,14 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     const unchanged = await call('model-304', '/v1/model', { headers: { ...auth, 'If-None-Match': answer.headers.get('etag')! } });
     expect(unchanged.status).toBe(304);
     expect(unchanged.text).toBe('');
+    // RFC 9110 13.1.2: weak comparison, any tag of a list, and * (a model is loaded).
+    const hash = modelHash(fixture.modelText);
+    for (const [label, value] of [['weak', `W/"${hash}"`], ['list', `"x", "${hash}"`], ['star', '*']]) {
+      const answer = await call(`model-304-${label}`, '/v1/model', { headers: { ...auth, 'If-None-Match': value! } });
+      expect([answer.status, answer.headers.get('etag'), answer.text], value).toEqual([304, `"${hash}"`, '']);
+    }
+    const changed = await call('model-200-other', '/v1/model', { headers: { ...auth, 'If-None-Match': `"x", W/"${hash}x"` } });
+    expect(changed.status).toBe(200);
   });
 
   it('scores one customer, and a batch in input order, equal to scoreWithModel', async () => {

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { Engine } from '@cvnet/core';
 import { requireBearer } from './auth.js';
 import { bodyKind, parseJson, readText } from './body.js';
+import { notModified } from './conditional.js';
 import { docsPage } from './docs-page.js';
 import { requestIdOf, silent, type Logger } from './log.js';
 import { loadModelState, modelInfo, ModelRejected, type ModelState, type ModelStore } from './model-state.js';
@@ -112,7 +113,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     await apiAuth(c);
     const state = served();
     const etag = `"${state.hash}"`;
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+    if (notModified(c.req.header('if-none-match'), state.hash)) return c.body(null, 304, { ETag: etag });
     return c.json(modelInfo(state), 200, { ETag: etag });
   });
 
