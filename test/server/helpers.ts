@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,6 +168,28 @@ export async function startWorkerd(modelText: string, vars: Record<string, strin
       return code;
     },
   };
+}
+
+/**
+ * Sends `request` (a whole HTTP/1.1 message) on a new connection and resolves
+ * with everything answered until the server closes the connection, or after
+ * 5 s with it still open.
+ */
+export function rawRequest(url: string, request: string): Promise<{ answer: string; closed: boolean }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let answer = '';
+  socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+  socket.end(request);
+  return new Promise((resolve) => {
+    const done = (closed: boolean) => (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ answer, closed });
+    };
+    const timer = setTimeout(done(false), 5000);
+    socket.once('close', done(true));
+  });
 }
 
 /** Removes fixtures' temp dirs. */

@@ -2,13 +2,13 @@
  * Node-only behaviour of `cvnet serve`: requests in flight finish on the model
  * they started with when PUT /v1/model or --watch swaps it, SIGTERM drains and
  * exits 0, bad start-up input fails with one line and exit 2, --segments
- * picks the segment map.
+ * picks the segment map, a body left unread closes its connection.
  */
 import { spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, cliBin, makeFixture, modelHash, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
+import { ADMIN_TOKEN, cliBin, makeFixture, modelHash, rawRequest, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
 
 let a: Fixture;
 let b: Fixture;
@@ -94,6 +94,23 @@ describe('cvnet serve on Node', () => {
     renameSync(`${path}.tmp`, path); // as cvnet train writes: temp file, then rename
     await eventually(async () => (await readyHash(server.url)) === modelHash(b.modelText));
     expect(server.output()).toContain('"msg":"model replaced"');
+  });
+
+  it('says Connection: close when it stops reading a chunked body past the limit, keeps the connection after a refused Content-Length', async () => {
+    const server = await startNode(a.modelPath, ['--body-limit', '1000']);
+    running.push(server);
+    const head = 'POST /v1/score HTTP/1.1\r\nHost: cvnet\r\nContent-Type: application/json\r\n';
+    const next = 'GET /healthz HTTP/1.1\r\nHost: cvnet\r\n\r\n';
+    // 16 chunks of 4 KiB: the server stops reading after the first, so the rest (and the next request) stay unread.
+    const chunked = await rawRequest(server.url, `${head}Transfer-Encoding: chunked\r\n\r\n${`1000\r\n${' '.repeat(4096)}\r\n`.repeat(16)}0\r\n\r\n${next}`);
+    expect(chunked.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(chunked.answer).toMatch(/^connection: close\r$/im);
+    expect(chunked.answer.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 413']);
+    expect(chunked.closed).toBe(true);
+    // Refused by its Content-Length before reading: the body is read and dropped, and the next request is answered.
+    const sized = await rawRequest(server.url, `${head}Content-Length: 65536\r\n\r\n${' '.repeat(65_536)}${next}`);
+    expect(sized.answer.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
+    expect(sized.answer).not.toMatch(/^connection: close/im);
   });
 
   it('drains on SIGTERM: the request in flight is answered, new connections are refused, exit 0', async () => {

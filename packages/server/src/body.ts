@@ -22,8 +22,15 @@ export function bodyKind(contentType: string | undefined, accepted: readonly Bod
   );
 }
 
-const tooLarge = (limit: number): HttpProblem =>
-  new HttpProblem('body-too-large', `the request body is larger than the limit of ${limit} bytes`);
+/**
+ * `unread` when the server stops reading part way: the rest of the body is
+ * still on the connection, so it cannot carry another request and the answer
+ * must say that it closes (RFC 9112 9.6). A body refused by its Content-Length
+ * alone needs no close: the host reads and drops it. Workers' runtime owns
+ * client connections and drops this hop-by-hop header.
+ */
+const tooLarge = (limit: number, unread = false): HttpProblem =>
+  new HttpProblem('body-too-large', `the request body is larger than the limit of ${limit} bytes`, unread ? { headers: { Connection: 'close' } } : {});
 
 /**
  * The body as UTF-8 text, at most `limit` bytes.
@@ -43,7 +50,7 @@ export async function readText(request: Request, limit: number): Promise<string>
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw tooLarge(limit);
+      throw tooLarge(limit, true);
     }
     chunks.push(value);
   }
