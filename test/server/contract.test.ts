@@ -3,6 +3,7 @@
  * serve`) and to the worker in workerd (`wrangler dev`); each answer is
  * checked, and the two hosts' answers must be identical byte for byte.
  */
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -274,6 +275,22 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     const form = await call('form', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
     expectProblem(form, 415, 'unsupported-media-type');
     expect(form.headers.get('accept')).toBe('application/json, text/csv');
+    // Bodies are read as they are, in UTF-8: a content coding or another charset is a 415 saying so, not a misreading.
+    const gzip = await call('gzip', '/v1/score', { method: 'POST', headers: { ...json, 'Content-Encoding': 'gzip' }, body: gzipSync(JSON.stringify(fixture.rows[0])) });
+    expectProblem(gzip, 415, 'unsupported-content-encoding');
+    expect(gzip.body.detail).toContain('Content-Encoding "gzip" is not supported');
+    expect(gzip.headers.get('accept-encoding')).toBe('identity');
+    const charsets: [string, string, string][] = [
+      ['latin1-csv', 'text/csv; charset=iso-8859-1', `id,${indicators.join(',')}\nCaf\xe9,${indicators.map(() => 3).join(',')}\n`],
+      ['utf16-json', 'application/json;charset="UTF-16"', JSON.stringify(fixture.rows[0])],
+    ];
+    for (const [label, type, body] of charsets) {
+      const answer = await call(label, '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': type }, body: Buffer.from(body, label.startsWith('latin1') ? 'latin1' : 'utf16le') });
+      expectProblem(answer, 415, 'unsupported-media-type');
+      expect(answer.body.detail).toMatch(/only UTF-8/);
+    }
+    const quoted = await call('utf8-quoted', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json; Charset="UTF-8"', 'Content-Encoding': 'identity' }, body: JSON.stringify(fixture.rows[0]) });
+    expect(quoted.body).toEqual(resultOf(0));
     await stillScores('after-limits');
   });
 

@@ -122,7 +122,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       throw new HttpProblem('method-not-allowed', 'model replacement is off: the server was started without CVNET_ADMIN_TOKEN', { headers: { Allow: 'GET' } });
     }
     await requireBearer(c.req.header('authorization'), options.adminToken, 'admin token (CVNET_ADMIN_TOKEN)');
-    bodyKind(c.req.header('content-type'), ['json']);
+    bodyKind(c.req.raw.headers, ['json']);
     const json = parseJson(await readText(c.req.raw, bodyLimit));
     let state: ModelState;
     try {
@@ -152,7 +152,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     await apiAuth(c);
     const state = served();
     const options = scoreOptions(c);
-    const kind = bodyKind(c.req.header('content-type'), ['json', 'csv']);
+    const kind = bodyKind(c.req.raw.headers, ['json', 'csv']);
     const text = await readText(c.req.raw, bodyLimit);
     const headers = { 'X-Cvnet-Model': state.hash };
     if (kind === 'csv') {

@@ -1,7 +1,8 @@
 /**
  * Reading a request body with Web-standard APIs only: the media type decides
- * the parser, the byte limit is enforced while reading (a declared
- * Content-Length past it is refused before reading anything).
+ * the parser, the body must be UTF-8 without a content coding, and the byte
+ * limit is enforced while reading (a declared Content-Length past it is
+ * refused before reading anything).
  */
 import { HttpProblem } from './problem.js';
 
@@ -9,17 +10,56 @@ export type BodyKind = 'json' | 'csv';
 
 const MEDIA_TYPES: Readonly<Record<string, BodyKind>> = { 'application/json': 'json', 'text/csv': 'csv' };
 
-/** The body kind of a Content-Type header, or a 415 problem listing what is accepted. */
-export function bodyKind(contentType: string | undefined, accepted: readonly BodyKind[]): BodyKind {
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+/**
+ * The content codings of a Content-Encoding header beyond identity (which
+ * means none, RFC 9110 8.4.1). The server reads bodies as they are: a
+ * compressed body would otherwise be refused as broken UTF-8.
+ */
+function contentCodings(contentEncoding: string | null): string[] {
+  return (contentEncoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+}
+
+/**
+ * The charset parameter of a Content-Type header, lower-cased and unquoted,
+ * or undefined without one (RFC 9110 8.3.1: `type/subtype; name=value`).
+ */
+function charsetOf(contentType: string): string | undefined {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name, value = ''] = parameter.split('=', 2).map((p) => p.trim());
+    if (name!.toLowerCase() === 'charset') return value.replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return undefined;
+}
+
+/**
+ * The body kind of a request by its Content-Type, or a 415 problem: for a
+ * media type not in `accepted` (the Accept header lists those), a charset
+ * other than UTF-8, or a content coding (the Accept-Encoding header says
+ * none is, as RFC 9110 12.5.3 asks).
+ */
+export function bodyKind(headers: Headers, accepted: readonly BodyKind[]): BodyKind {
+  const codings = contentCodings(headers.get('content-encoding'));
+  if (codings.length > 0) {
+    throw new HttpProblem(
+      'unsupported-content-encoding',
+      `Content-Encoding ${codings.map((c) => JSON.stringify(c)).join(', ')} is not supported; send the body uncompressed`,
+      { headers: { 'Accept-Encoding': 'identity' } },
+    );
+  }
+  const contentType = headers.get('content-type') ?? '';
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
   const kind = MEDIA_TYPES[media];
-  if (kind !== undefined && accepted.includes(kind)) return kind;
   const names = Object.keys(MEDIA_TYPES).filter((m) => accepted.includes(MEDIA_TYPES[m]!));
-  throw new HttpProblem(
-    'unsupported-media-type',
-    `Content-Type ${media === '' ? '(missing)' : JSON.stringify(media)} is not accepted here; send ${names.join(' or ')}`,
-    { headers: { Accept: names.join(', ') } },
-  );
+  const refuse = (detail: string): HttpProblem => new HttpProblem('unsupported-media-type', detail, { headers: { Accept: names.join(', ') } });
+  if (kind === undefined || !accepted.includes(kind)) {
+    throw refuse(`Content-Type ${media === '' ? '(missing)' : JSON.stringify(media)} is not accepted here; send ${names.join(' or ')}`);
+  }
+  // Bodies are read as UTF-8 (JSON must be UTF-8, RFC 8259 8.1); another charset would be misread.
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8') {
+    throw refuse(`charset ${JSON.stringify(charset)} is not accepted; only UTF-8 is: send the body in UTF-8, with charset=utf-8 or no charset`);
+  }
+  return kind;
 }
 
 /**

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'body-too-large': { status: 413, title: 'Request body too large' },
   'too-many-customers': { status: 413, title: 'Too many customers in one request' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'unsupported-content-encoding': { status: 415, title: 'Unsupported content coding' },
   'invalid-values': { status: 422, title: 'Invalid values' },
   'invalid-model': { status: 422, title: 'Invalid model' },
   'internal-error': { status: 500, title: 'Internal server error' },
