@@ -226,6 +226,19 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     expect(bigIds.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/0/id', '#/1/id']);
     expect(bigIds.body.errors[0].detail).toMatch(/send ids as strings/);
 
+    // Body order, row by row: a shape issue of row 1 comes after a value issue of row 0; in a row, the row's field order.
+    const ordered = await call('ordered', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify([{ ...customer('a', 3, indicators), rating: 9 }, { id: 'b', ...customer('b', 3, indicators), visits: [3], profile: 0 }]) });
+    expect(ordered.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/0/rating', '#/1/profile', '#/1/visits']);
+    // The detail counts every bad value, also past the 1000 listed.
+    const many = Array.from({ length: 700 }, (_, i) => ({ ...customer(`m${i}`, 3, indicators), profile: 0, visits: 'x' }));
+    const counted = await call('counted', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify(many) });
+    expect(counted.body.detail).toBe('1400 invalid values (the first 1000 are listed); see errors');
+    expect(counted.body.errors).toHaveLength(1000);
+    // A missing field does not hide the bad values of the fields that are there.
+    const partial = await call('missing-and-bad', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify({ id: 'a', profile: 7 }) });
+    expect(partial.body.errors[0]).toEqual({ pointer: '#/profile', detail: 'out of range: expected an integer score 1–5, got 7' });
+    expect(partial.body.errors.slice(1).map((e: { pointer: string }) => e.pointer)).toEqual(indicators.slice(1).map((i) => `#/${i}`));
+
     const later = customer('b', 3, indicators);
     delete later.rating;
     const gap = await call('missing-later', '/v1/score', { method: 'POST', headers: json, body: JSON.stringify([customer('a', 3, indicators), later, { ...customer('a', 3, indicators) }]) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from '@cvnet/core';
-import { customerIssues, MAX_ISSUES } from './customers.js';
+import { customerIssues as listIssues } from './customers.js';
+import { MAX_ISSUES } from './problem.js';
 
 /** Only the method's indicator system matters to the checks. */
 const model = {
@@ -20,6 +21,8 @@ const model = {
 
 const good = { customer: 'a', level: 'gold', last: '2024-01-02', wine: 10, meat: '20.5', stars: 4 };
 const at = (i: number) => ({ path: [i] });
+/** The listed issues (all, below MAX_ISSUES). */
+const customerIssues = (...args: Parameters<typeof listIssues>) => listIssues(...args).listed;
 
 describe('customerIssues', () => {
   it('accepts raw values each rule can score, empties where the rule has a missing score, and the "id" alias', () => {
@@ -82,17 +85,38 @@ describe('customerIssues', () => {
     ]);
   });
 
-  it('names the fields an indicator lacks on the first row, with CSV lines', () => {
-    expect(customerIssues(model, [{ level: 'gold', wine: 1 }], (i) => ({ path: [i], line: i + 2 }))).toEqual([
+  it('names the fields an indicator lacks on the first row, after the bad values of the fields it has, with CSV lines', () => {
+    // "wine" is one of the two fields "spend" sums: checked although "meat" is missing.
+    expect(customerIssues(model, [{ level: 'bronze', wine: 'lots' }, { level: 'gold', wine: 'x' }], (i) => ({ path: [i], line: i + 2 }))).toEqual([
+      { pointer: '#/0/level', detail: 'unknown value "bronze", expected one of "gold", "silver"', line: 2 },
+      { pointer: '#/0/wine', detail: 'expected a number, got "lots"', line: 2 },
       { pointer: '#/0/customer', detail: 'missing the customer id field "customer"', line: 2 },
       { pointer: '#/0/recency', detail: 'indicator "recency" needs field(s) "last" (raw value) or a score field "recency"; neither is given', line: 2 },
       { pointer: '#/0/spend', detail: 'indicator "spend" needs field(s) "meat" (raw value) or a score field "spend"; neither is given', line: 2 },
       { pointer: '#/0/rating', detail: 'indicator "rating" needs field(s) "stars" (raw value) or a score field "rating"; neither is given', line: 2 },
+      { pointer: '#/1/wine', detail: 'expected a number, got "x"', line: 3 },
     ]);
   });
 
-  it(`stops at ${MAX_ISSUES} issues`, () => {
+  it('lists issues in body order: row by row, earlier issues of a row (its shape) merged in, fields in the row\'s order', () => {
+    const shape = new Map([[1, [{ field: 'meat', detail: 'expected a finite number, text or null' }]], [2, [{ detail: 'expected a customer object' }]]]);
+    const reordered = { stars: 9, meat: true, customer: 'c', level: 'x', last: '2024-01-02', wine: 1 };
+    expect(customerIssues(model, [{ ...good, stars: 0 }, reordered, 'not a row', { ...good, customer: 'c', level: 'x' }], at, shape)).toEqual([
+      { pointer: '#/0/stars', detail: 'out of range: expected an integer score 1–5, got 0' },
+      { pointer: '#/1/stars', detail: 'out of range: expected an integer score 1–5, got 9' },
+      { pointer: '#/1/meat', detail: 'expected a finite number, text or null' },
+      { pointer: '#/1/level', detail: 'unknown value "x", expected one of "gold", "silver"' },
+      { pointer: '#/2', detail: 'expected a customer object' },
+      { pointer: '#/3/customer', detail: 'duplicate customer id "c" (first at #/1)' },
+      { pointer: '#/3/level', detail: 'unknown value "x", expected one of "gold", "silver"' },
+    ]);
+  });
+
+  it(`lists the first ${MAX_ISSUES} issues and counts them all`, () => {
     const rows = Array.from({ length: 600 }, (_, i) => ({ ...good, customer: `c${i}`, level: 'x', stars: 9 }));
-    expect(customerIssues(model, rows, at)).toHaveLength(MAX_ISSUES);
+    const issues = listIssues(model, rows, at);
+    expect(issues.count).toBe(1200);
+    expect(issues.listed).toHaveLength(MAX_ISSUES);
+    expect(issues.listed.at(-1)!.pointer).toBe('#/499/stars');
   });
 });

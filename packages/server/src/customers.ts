@@ -5,10 +5,9 @@
  * each value must fit the indicator's fitted rule. Every bad value is
  * reported with its JSON Pointer, not just the first.
  */
-import { z } from 'zod';
 // Core's own blank test and date reader, so a value passes here exactly when its scorer reads it.
 import { decimalValue, indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
-import { pointer, type FieldIssue } from './problem.js';
+import { IssueList, pointer } from './problem.js';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -74,21 +73,29 @@ function rawChecks(ind: FittedIndicator): [string, Check][] {
   return columns.map((c) => [c, required(single ? scoreCheck : numberCheck, missingOk, single ? 'an integer score 1–5' : 'a number')]);
 }
 
-export interface RowChecks {
-  /** Column the customer id is read from: the model's id column, or "id" when the rows lack it (as core's scorer does). */
-  idColumn: string;
-  schema: z.ZodType<Record<string, unknown>>;
+/** An issue of one row: the field it is in (none for the row as a whole) and what is wrong. */
+export interface RowIssue {
+  field?: string;
+  detail: string;
 }
 
-/**
- * The checks for a batch whose first row has `columns`; an issue instead when
- * an indicator can be read neither way.
- */
-export function rowChecks(model: Model, columns: ReadonlySet<string>): RowChecks | { missing: { field: string; detail: string }[] } {
+interface RowChecks {
+  /** Column the customer id is read from: the model's id column, or "id" when the rows lack it (as core's scorer does). */
+  idColumn: string;
+  /** Checks of the fields the first row has, by field. */
+  fields: [string, Check][];
+  /** What the first row lacks: the id field, or both ways of reading an indicator. */
+  missing: RowIssue[];
+}
+
+/** The checks for a batch whose first row has `columns`. */
+function rowChecks(model: Model, columns: ReadonlySet<string>): RowChecks {
   const system = model.method!.system;
   const idColumn = !columns.has(system.idColumn) && columns.has('id') ? 'id' : system.idColumn;
-  const checks = new Map<string, Check>([[idColumn, required(idCheck, false, 'a customer id')]]);
-  const missing: { field: string; detail: string }[] = [];
+  const checks = new Map<string, Check>();
+  const missing: RowIssue[] = [];
+  if (columns.has(idColumn)) checks.set(idColumn, required(idCheck, false, 'a customer id'));
+  else missing.push({ field: idColumn, detail: `missing the customer id field "${idColumn}"` });
   // Core's choice of raw or score form per indicator, so a value passes here exactly when its scorer reads it.
   const readings = indicatorReadings(system, columns);
   for (const [i, ind] of system.indicators.entries()) {
@@ -102,86 +109,79 @@ export function rowChecks(model: Model, columns: ReadonlySet<string>): RowChecks
         field: ind.id,
         detail: `indicator "${ind.id}" needs field(s) ${absent.map((c) => `"${c}"`).join(', ')} (raw value) or a score field "${ind.id}"; neither is given`,
       });
+      // The raw fields it does have are checked too, so one answer lists everything to fix.
+      for (const [column, check] of rawChecks(ind)) if (columns.has(column) && !checks.has(column)) checks.set(column, check);
     }
   }
-  if (!columns.has(idColumn)) missing.unshift({ field: idColumn, detail: `missing the customer id field "${idColumn}"` });
-  if (missing.length > 0) return { missing };
-  const shape = Object.fromEntries(
-    [...checks].map(([column, check]) => [
-      column,
-      z.unknown().superRefine((v, ctx) => {
-        const message = check(v);
-        if (message !== undefined) ctx.addIssue({ code: 'custom', message });
-      }),
-    ]),
-  );
-  return { idColumn, schema: z.looseObject(shape) };
+  return { idColumn, fields: [...checks], missing };
 }
 
+const isRow = (v: unknown): v is CustomerRow => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * Building a zod object schema costs far more than using it (zod compiles a
- * fast path on first use), so the checks are kept per model and column set;
- * clients send the same columns request after request.
+ * A row's issues in body order: the row itself, then its fields in the order
+ * the row has them, then fields it lacks (in the model's order).
  */
-const cache = new WeakMap<Model, Map<string, ReturnType<typeof rowChecks>>>();
-const CACHED_COLUMN_SETS = 64;
-
-function cachedRowChecks(model: Model, columns: readonly string[]): ReturnType<typeof rowChecks> {
-  let byColumns = cache.get(model);
-  if (byColumns === undefined) cache.set(model, (byColumns = new Map()));
-  const key = columns.join('\u0000');
-  let checks = byColumns.get(key);
-  if (checks === undefined) {
-    checks = rowChecks(model, new Set(columns));
-    // A client sending ever new columns must not grow memory without bound.
-    if (byColumns.size >= CACHED_COLUMN_SETS) byColumns.delete(byColumns.keys().next().value!);
-    byColumns.set(key, checks);
-  }
-  return checks;
+function inBodyOrder(issues: RowIssue[], row: unknown): RowIssue[] {
+  if (issues.length < 2 || !isRow(row)) return issues;
+  const keys = Object.keys(row);
+  const rank = (issue: RowIssue): number => {
+    if (issue.field === undefined) return -1;
+    const at = keys.indexOf(issue.field);
+    return at === -1 ? keys.length : at;
+  };
+  return issues.map((issue) => ({ issue, rank: rank(issue) })).sort((a, b) => a.rank - b.rank).map((r) => r.issue);
 }
 
-/** At most this many issues are listed; a batch of 10 000 bad rows would otherwise answer megabytes. */
-export const MAX_ISSUES = 1000;
-
 /**
- * Every invalid value of `rows`, with pointers built by `where(index)` (the
- * array index for a JSON array, nothing for a single object) plus the field.
+ * Every invalid value of `items` in body order, row by row, with pointers
+ * built by `where(index)` (the array index for a JSON array, nothing for a
+ * single object) plus the field. `shape` holds issues found before, by row
+ * (the request schema's); a field reported there is not reported again.
+ * Items that are not objects have only their shape issues; the first object
+ * decides how indicators are read, as core's scorer does.
  */
 export function customerIssues(
   model: Model,
-  rows: readonly CustomerRow[],
+  items: readonly unknown[],
   where: (index: number) => { path: (string | number)[]; line?: number },
-): FieldIssue[] {
-  const first = rows[0];
-  if (first === undefined) return [];
-  const checks = cachedRowChecks(model, Object.keys(first));
-  if ('missing' in checks) {
-    const at = where(0);
-    return checks.missing.map((m): FieldIssue => ({
-      pointer: pointer([...at.path, m.field]),
-      detail: m.detail,
-      ...(at.line === undefined ? {} : { line: at.line }),
-    }));
-  }
-  const issues: FieldIssue[] = [];
+  shape: ReadonlyMap<number, readonly RowIssue[]> = new Map(),
+): IssueList {
+  const list = new IssueList();
+  const first = items.findIndex(isRow);
+  const checks = first === -1 ? undefined : rowChecks(model, new Set(Object.keys(items[first] as CustomerRow)));
   const seen = new Map<string, number>();
-  for (const [index, row] of rows.entries()) {
-    if (issues.length >= MAX_ISSUES) break;
+  for (const [index, item] of items.entries()) {
+    const issues: RowIssue[] = [...(shape.get(index) ?? [])];
+    if (checks !== undefined && isRow(item)) {
+      if (index === first) issues.push(...checks.missing);
+      const reported = new Set(issues.map((i) => i.field)); // a field with a shape issue is not reported twice
+      for (const [field, check] of checks.fields) {
+        const detail = reported.has(field) ? undefined : check(item[field]);
+        if (detail !== undefined) issues.push({ field, detail });
+      }
+      // An id already reported (blank, or a number that lost digits) says nothing about duplicates.
+      const id = item[checks.idColumn];
+      if (!isBlank(id) && !issues.some((i) => i.field === checks.idColumn)) {
+        const key = String(id).trim();
+        const before = seen.get(key);
+        if (before === undefined) seen.set(key, index);
+        else issues.push({ field: checks.idColumn, detail: `duplicate customer id ${JSON.stringify(key)} (first at ${pointer(where(before).path)})` });
+      }
+    }
+    if (issues.length === 0) continue;
+    if (list.full) {
+      list.count += issues.length; // no need to place and locate issues that are not listed
+      continue;
+    }
     const at = where(index);
-    const located = (field: string, detail: string): FieldIssue => ({
-      pointer: pointer([...at.path, field]),
-      detail,
-      ...(at.line === undefined ? {} : { line: at.line }),
-    });
-    const result = checks.schema.safeParse(row);
-    if (!result.success) for (const issue of result.error.issues) issues.push(located(String(issue.path[0]), issue.message));
-    const id = row[checks.idColumn];
-    // An id already reported (blank, or a number that lost digits) says nothing about duplicates.
-    if (isBlank(id) || idCheck(id) !== undefined) continue;
-    const key = String(id).trim();
-    const before = seen.get(key);
-    if (before === undefined) seen.set(key, index);
-    else issues.push(located(checks.idColumn, `duplicate customer id ${JSON.stringify(key)} (first at ${pointer(where(before).path)})`));
+    for (const issue of inBodyOrder(issues, item)) {
+      list.add({
+        pointer: pointer(issue.field === undefined ? at.path : [...at.path, issue.field]),
+        detail: issue.detail,
+        ...(at.line === undefined ? {} : { line: at.line }),
+      });
+    }
   }
-  return issues.slice(0, MAX_ISSUES);
+  return list;
 }

@@ -13,6 +13,29 @@ export interface FieldIssue {
   line?: number;
 }
 
+/** At most this many issues are listed; a batch of 10 000 bad rows would otherwise answer megabytes. */
+export const MAX_ISSUES = 1000;
+
+/** Invalid values in the order they are found: all counted, the first MAX_ISSUES kept to list. */
+export class IssueList {
+  readonly listed: FieldIssue[] = [];
+  count = 0;
+
+  constructor(issues: readonly FieldIssue[] = []) {
+    for (const issue of issues) this.add(issue);
+  }
+
+  /** Whether more issues are only counted. */
+  get full(): boolean {
+    return this.listed.length >= MAX_ISSUES;
+  }
+
+  add(issue: FieldIssue): void {
+    this.count++;
+    if (!this.full) this.listed.push(issue);
+  }
+}
+
 /** The problem types this API uses; `type` links to their section of the docs page. */
 export const PROBLEMS = {
   'malformed-body': { status: 400, title: 'Malformed request body' },

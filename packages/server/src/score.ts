@@ -11,9 +11,9 @@ import {
 } from '@cvnet/core';
 import type { z } from 'zod';
 import { csvLine, parseCsv } from './csv.js';
-import { customerIssues, MAX_ISSUES } from './customers.js';
+import { customerIssues, type RowIssue } from './customers.js';
 import type { ModelState } from './model-state.js';
-import { HttpProblem, pointer, type FieldIssue } from './problem.js';
+import { HttpProblem, IssueList, pointer } from './problem.js';
 import { customerArraySchema, customerInputSchema } from './schemas.js';
 import { assignSegments, type SegmentIds } from './segments.js';
 
@@ -25,13 +25,10 @@ export interface ScoreOptions {
 /** Rows per chunk of a streamed CSV answer. */
 const CSV_CHUNK = 512;
 
-function invalid(issues: FieldIssue[]): HttpProblem {
-  const capped = issues.length >= MAX_ISSUES ? ` (the first ${MAX_ISSUES} are listed)` : '';
-  return new HttpProblem('invalid-values', `${issues.length === 1 ? '1 invalid value' : `${issues.length} invalid values`}${capped}; see errors`, { errors: issues });
-}
-
-function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.slice(0, MAX_ISSUES).map((i) => ({ pointer: pointer(i.path), detail: i.message }));
+function invalid(issues: IssueList): HttpProblem {
+  const { count, listed } = issues;
+  const capped = count > listed.length ? ` (the first ${listed.length} are listed)` : '';
+  return new HttpProblem('invalid-values', `${count === 1 ? '1 invalid value' : `${count} invalid values`}${capped}; see errors`, { errors: listed });
 }
 
 /**
@@ -54,7 +51,7 @@ function scoreRows(
     if (!(error instanceof DataError) || error.row === undefined) throw error;
     const index = numbering.lines ? numbering.lines.indexOf(error.row) : error.row - 1;
     const at = where(index);
-    throw invalid([{ pointer: pointer([...at.path, ...(error.column === undefined ? [] : [error.column])]), detail: error.message, ...(at.line === undefined ? {} : { line: at.line }) }]);
+    throw invalid(new IssueList([{ pointer: pointer([...at.path, ...(error.column === undefined ? [] : [error.column])]), detail: error.message, ...(at.line === undefined ? {} : { line: at.line }) }]));
   }
 }
 
@@ -78,7 +75,7 @@ function extrasOf(
   options: ScoreOptions,
 ): Extras {
   const { ids, issues } = assignSegments(state.segments, batch, rows, where);
-  if (issues.length > 0) throw invalid(issues.slice(0, MAX_ISSUES));
+  if (issues.length > 0) throw invalid(new IssueList(issues));
   const explained = options.explain ? explainCustomers(state.model, batch.customers.map((c) => c.scores)) : undefined;
   return { segments: ids, explained };
 }
@@ -98,19 +95,20 @@ function resultOf(customer: ScoredCustomer, indicators: readonly string[], extra
   };
 }
 
-const isObject = (v: unknown): v is CustomerRow => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
- * Shape issues (request schema) and value issues (model rules) together, so
- * one answer lists every bad value; a value with a shape issue is not
- * reported twice.
+ * The request schema's issues by row (a single object is row 0), each with
+ * its field, or none when the row itself is wrong (not an object).
  */
-function allIssues(state: ModelState, items: readonly unknown[], shape: z.ZodError | undefined, path: (i: number) => (string | number)[]): FieldIssue[] {
-  const issues = shape ? zodIssues(shape) : [];
-  const objects = items.flatMap((item, i) => (isObject(item) ? [{ item, i }] : []));
-  const seen = new Set(issues.map((i) => i.pointer));
-  const values = customerIssues(state.model, objects.map((o) => o.item), (k) => ({ path: path(objects[k]!.i) }));
-  return [...issues, ...values.filter((v) => !seen.has(v.pointer))].slice(0, MAX_ISSUES);
+function shapeIssues(error: z.ZodError | undefined, single: boolean): Map<number, RowIssue[]> {
+  const byRow = new Map<number, RowIssue[]>();
+  for (const issue of error?.issues ?? []) {
+    const row = single ? 0 : Number(issue.path[0]);
+    const field = issue.path[single ? 0 : 1];
+    let issues = byRow.get(row);
+    if (issues === undefined) byRow.set(row, (issues = []));
+    issues.push(field === undefined ? { detail: issue.message } : { field: String(field), detail: issue.message });
+  }
+  return byRow;
 }
 
 /** Scores a parsed JSON body: one customer → one result, an array → an array. */
@@ -121,11 +119,11 @@ export function scoreJson(engine: Engine, state: ModelState, body: unknown, maxC
   }
   const parsed = single ? customerInputSchema.safeParse(body) : customerArraySchema(maxCustomers).safeParse(body);
   const items: unknown[] = single ? [body] : body;
-  const path = (i: number): (string | number)[] => (single ? [] : [i]);
-  const issues = allIssues(state, items, parsed.error, path);
-  if (issues.length > 0 || !parsed.success) throw invalid(issues);
+  const where = (i: number) => ({ path: single ? [] : [i] });
+  // Shape issues (request schema) and value issues (model rules) in one list, in body order.
+  const issues = customerIssues(state.model, items, where, shapeIssues(parsed.error, single));
+  if (issues.count > 0 || !parsed.success) throw invalid(issues);
   const rows = items as CustomerRow[];
-  const where = (i: number) => ({ path: path(i) });
   const batch = scoreRows(engine, state, rows, where, {});
   const extras = extrasOf(state, batch, rows, where, options);
   const results = batch.customers.map((c, i) => resultOf(c, batch.indicators, extras, i));
@@ -145,7 +143,7 @@ export function scoreCsv(engine: Engine, state: ModelState, text: string, maxCus
   const lines = table.records.map((r) => r.line);
   const where = (i: number) => ({ path: [i], line: lines[i]! });
   const issues = customerIssues(state.model, rows, where);
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.count > 0) throw invalid(issues);
   const batch = scoreRows(engine, state, rows, where, { lines });
   const { segments, explained } = extrasOf(state, batch, rows, where, options);
   // segment and level come last so the columns before them stay byte for byte those of cvnet classify (--explain).
