@@ -2,7 +2,8 @@
  * Node-only behaviour of `cvnet serve`: requests in flight finish on the model
  * they started with when PUT /v1/model or --watch swaps it, SIGTERM drains and
  * exits 0, bad start-up input fails with one line and exit 2, --segments
- * picks the segment map, a body left unread closes its connection.
+ * picks the segment map, a body left unread closes its connection, a model
+ * file may start with a byte order mark.
  */
 import { spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -150,6 +151,23 @@ describe('cvnet serve on Node', () => {
     const missing = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', '0', '--segments', 'value18'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('value18: segment map not found (shipped maps: value17, rfm)');
+  });
+
+  it('serves a model file with a UTF-8 byte order mark, as PUT /v1/model takes it', async () => {
+    const path = join(a.dir, 'bom.json');
+    writeFileSync(path, `\uFEFF${a.modelText}`);
+    const server = await startNode(path);
+    running.push(server);
+    expect(await readyHash(server.url)).toBe(modelHash(a.modelText));
+  });
+
+  it('refuses broken model JSON at start-up with one line, exit 2', () => {
+    const broken = join(a.dir, 'broken.json');
+    writeFileSync(broken, '{\n  "format":\n  tru\n}\n'); // V8 quotes this text, line breaks and all, in its message
+    const run = spawnSync(process.execPath, [cliBin, 'serve', '--model', broken, '--port', '0'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`${broken}: not valid JSON (`);
   });
 
   it('refuses a bad model file or a short token at start-up with one line and exit 2', () => {

@@ -6,7 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
-import { BUILTIN_SEGMENTS, ConfigError, loadEngine, ModelError, type Engine } from '@cvnet/core';
+import { BUILTIN_SEGMENTS, ConfigError, loadEngine, type Engine } from '@cvnet/core';
+import { readModelJson } from '@cvnet/core/data';
 import { createApp, type AppOptions } from './app.js';
 import { jsonLogger, type Logger } from './log.js';
 import { loadModelState, ModelStore, type ModelState } from './model-state.js';
@@ -57,16 +58,7 @@ export async function readSegmentsSetting(choice: string): Promise<SegmentsSetti
  * @throws ModelError (ModelRejected for a file that is a model but fails its checks).
  */
 export async function readModelState(engine: Engine, path: string, segments?: SegmentsSetting): Promise<ModelState> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ModelError(error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`);
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ModelError(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  return loadModelState(engine, json, path, segments === undefined ? {} : { segments });
+  return loadModelState(engine, await readModelJson(path), path, segments === undefined ? {} : { segments });
 }
 
 /** Reloads on change, one reload at a time; the last change always gets a reload. */

@@ -3,8 +3,25 @@ import { readFile } from 'node:fs/promises';
 import { ModelError } from '../errors.js';
 import { serializeModel } from '../model/convert.js';
 import { parseModelFast } from '../model/fast-parse.js';
+import { parseModelJson } from '../model/json-text.js';
 import type { Model } from '../model/schema.js';
 import { atomicWriteFile } from './atomic.js';
+
+/**
+ * Reads a model file's JSON. A UTF-8 byte order mark, which some Windows
+ * editors write, is dropped, as the UTF-8 decoding of PUT /v1/model drops it:
+ * a file loads alike however it is given.
+ *
+ * @throws ModelError when the file is missing or not JSON.
+ */
+export async function readModelJson(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ModelError(
+      error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`,
+    );
+  });
+  return parseModelJson(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
+}
 
 /**
  * Reads and checks a model file.
@@ -12,20 +29,10 @@ import { atomicWriteFile } from './atomic.js';
  * @throws ModelError when the file is missing, not JSON, or not a valid model.
  */
 export async function readModelFile(path: string): Promise<Model> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ModelError(
-      error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`,
-    );
-  });
+  const json = await readModelJson(path);
   // The zod model schema is loaded only for a file the generated validator
   // does not accept: loading, building and first use cost ~15 ms for a plain
   // model and ~55 ms for a method model.
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return (await import('../model/model.js')).parseModelText(text, path); // its message for broken JSON
-  }
   return parseModelFast(json) ?? (await import('../model/model.js')).parseModel(json, path);
 }
 

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { ModelError } from '../errors.js';
 import { shapeProblem } from './convert.js';
+import { parseModelJson } from './json-text.js';
 import { MODEL_FORMAT, modelV1Schema, type Model } from './schema.js';
 
 export { modelToNetwork, networkToModel, serializeModel, trainingRecord, type ModelInfo } from './convert.js';
@@ -52,13 +53,7 @@ export function parseModel(json: unknown, source = 'model'): Model {
 
 /** parseModel on the text of a model file. */
 export function parseModelText(text: string, source = 'model'): Model {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ModelError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseModel(json, source);
+  return parseModel(parseModelJson(text, source), source);
 }
 
 /** `layers[0].weights[2][1]` from zod's path array. */
