@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, cliBin, makeFixture, modelHash, rawRequest, removeFixtures, requireBuild, root, startNode, type Fixture, type Running } from './helpers.js';
@@ -161,13 +162,23 @@ describe('cvnet serve on Node', () => {
     expect(await readyHash(server.url)).toBe(modelHash(a.modelText));
   });
 
-  it('refuses broken model JSON at start-up with one line, exit 2', () => {
+  it('refuses broken model JSON and an address in use at start-up with one line naming them, exit 2', async () => {
     const broken = join(a.dir, 'broken.json');
     writeFileSync(broken, '{\n  "format":\n  tru\n}\n'); // V8 quotes this text, line breaks and all, in its message
     const run = spawnSync(process.execPath, [cliBin, 'serve', '--model', broken, '--port', '0'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(`${broken}: not valid JSON (`);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const busy = spawnSync(process.execPath, [cliBin, 'serve', '--model', a.modelPath, '--port', String(port)], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(busy.status).toBe(2);
+      expect(busy.stderr).toBe(`Error: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)\n`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses a bad model file or a short token at start-up with one line and exit 2', () => {

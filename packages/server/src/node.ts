@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
-import { BUILTIN_SEGMENTS, ConfigError, loadEngine, type Engine } from '@cvnet/core';
+import { BUILTIN_SEGMENTS, ConfigError, loadEngine, OptionsError, type Engine } from '@cvnet/core';
 import { readModelJson } from '@cvnet/core/data';
 import { createApp, type AppOptions } from './app.js';
 import { jsonLogger, type Logger } from './log.js';
@@ -91,11 +91,29 @@ function reloader(engine: Engine, path: string, segments: SegmentsSetting | unde
   };
 }
 
+/** `host:port`, with an IPv6 address in brackets. */
+const hostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** Why listening failed, for the errors the user fixes by choosing another address. */
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  ENOTFOUND: 'the host name does not resolve',
+};
+
+/** A listen error as a one-line OptionsError naming the address, when it is one of those; else as it is. */
+function listenError(error: NodeJS.ErrnoException, address: string): Error {
+  const problem = error.code === undefined ? undefined : LISTEN_PROBLEMS[error.code];
+  return problem === undefined ? error : new OptionsError(`cannot listen on ${address}: ${problem} (${error.code})`);
+}
+
 /**
  * Loads the engine and the model, then listens.
  *
  * @throws ModelError for an unusable model file, ConfigError for a bad
- *   segment map (both before listening); the listen error (e.g. EADDRINUSE) otherwise.
+ *   segment map (both before listening), OptionsError for an address it
+ *   cannot listen on (in use, not local, privileged); the listen error otherwise.
  */
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const segments = options.segments === undefined ? undefined : await readSegmentsSetting(options.segments);
@@ -114,10 +132,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const server = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, hostPort(host, options.port ?? 8080))));
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${hostPort(host, port)}`;
   const stopWatching = options.watch ? watchFile(options.modelPath, reloader(engine, options.modelPath, segments, store, log)) : undefined;
 
   const drainMs = options.drainMs ?? 10_000;
