@@ -6,7 +6,7 @@
  * file may start with a byte order mark.
  */
 import { spawnSync } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,22 @@ describe('cvnet serve on Node', () => {
     const sized = await rawRequest(server.url, `${head}Content-Length: 65536\r\n\r\n${' '.repeat(65_536)}${next}`);
     expect(sized.answer.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
     expect(sized.answer).not.toMatch(/^connection: close/im);
+  });
+
+  it('--watch follows a symlink swap as a Kubernetes ConfigMap volume makes it', async () => {
+    // model.json → ..data/model.json, ..data → v1; an update repoints ..data atomically and never touches model.json.
+    const dir = join(a.dir, 'configmap');
+    mkdirSync(join(dir, 'v1'), { recursive: true });
+    writeFileSync(join(dir, 'v1', 'model.json'), a.modelText);
+    symlinkSync('v1', join(dir, '..data'));
+    symlinkSync('..data/model.json', join(dir, 'model.json'));
+    const server = await startNode(join(dir, 'model.json'), ['--watch']);
+    running.push(server);
+    mkdirSync(join(dir, 'v2'));
+    writeFileSync(join(dir, 'v2', 'model.json'), b.modelText);
+    symlinkSync('v2', join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+    await eventually(async () => (await readyHash(server.url)) === modelHash(b.modelText));
   });
 
   it('drains on SIGTERM: the request in flight is answered, new connections are refused, exit 0', async () => {
