@@ -320,10 +320,12 @@ class Scanner {
    */
   push(chunk: Buffer, out: CsvRecord[]): void {
     const bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
+    // The whole lines of the block checked in one pass (simdutf): only a block that fails is checked line by line.
+    const utf8 = isUtf8(bytes.subarray(0, bytes.lastIndexOf(10) + 1));
     let start = 0;
     for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, start)) {
       this.line++;
-      this.take(this.decode(bytes.subarray(start, end), out), out);
+      this.take(utf8 ? bytes.toString('utf8', start, end) : this.decode(bytes.subarray(start, end), out), out);
       start = end + 1;
       this.noteFirstRecord(out, this.byte + start);
     }
@@ -343,10 +345,10 @@ class Scanner {
   }
 
   /**
-   * One line as text. Decoding turns bytes that are not UTF-8 (a Latin-1
-   * "é" from a spreadsheet export) into U+FFFD without a word, which would
-   * corrupt ids and make different ones equal; U+FFFD itself is rare, so
-   * only a line holding it has its bytes checked.
+   * One line as text, for a line whose block failed the UTF-8 check (and the
+   * last line). Decoding turns bytes that are not UTF-8 (a Latin-1 "é" from a
+   * spreadsheet export) into U+FFFD without a word, which would corrupt ids
+   * and make different ones equal; only a line holding U+FFFD can be one.
    */
   private decode(line: Buffer, out: readonly CsvRecord[]): string {
     const text = line.toString('utf8');
