@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundled, cvnet, setup } from './helpers.js';
+import { bundled, cvnet, root, setup } from './helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -57,6 +57,18 @@ describe('--out at a device, FIFO or symbolic link', () => {
     expect(readlinkSync(join(dir, 'linked', 'scores.csv'))).toBe('real.csv');
     expect(readFileSync(join(dir, 'linked', 'real.csv'), 'utf8')).toBe(readFileSync(join(dir, 'run', 'customers.csv'), 'utf8'));
     expect(readdirSync(join(dir, 'linked')).sort()).toEqual(['real.csv', 'scores.csv']);
+  });
+
+  it('classify --out /dev/stdout writes into the descriptor, a pipe or a file the shell opened', () => {
+    const expected = readFileSync(join(dir, 'run', 'customers.csv'), 'utf8');
+    const piped = cvnet(['classify', bundled, '-m', 'run/model.json', '--out', '/dev/stdout'], dir);
+    expect([piped.code, piped.stderr]).toEqual([0, '']);
+    expect(piped.stdout).toBe(expected);
+    // Redirected to a file after a line of its own: replacing that file would lose the line.
+    const script = `{ echo before; "${process.execPath}" "${join(root, 'packages/cli/bin/run.js')}" classify "${bundled}" -m run/model.json --out /dev/stdout; } > both.csv`;
+    const shell = spawnSync('sh', ['-c', script], { cwd: dir, encoding: 'utf8' });
+    expect([shell.status, shell.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'both.csv'), 'utf8')).toBe(`before\n${expected}`);
   });
 
   it('features --pseudonymize streams into a FIFO and leaves no file beside it', async () => {

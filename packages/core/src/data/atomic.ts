@@ -8,12 +8,14 @@
  * that is a regular file or nothing. A symbolic link is followed and the file
  * it names replaced (a dangling link creates that file), so the link stays a
  * link. A device such as /dev/null, a FIFO or a socket is written to directly:
- * replacing it would destroy it, and atomicity means nothing there. A
+ * replacing it would destroy it, and atomicity means nothing there; so is a
+ * descriptor the process holds (/dev/stdout), whatever it leads to. A
  * directory is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { lstat, readlink, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { lstat, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +28,8 @@ export interface OutputTarget {
   path: string;
   /** True for a device, FIFO or socket, written in place instead of replaced. */
   direct: boolean;
+  /** For a descriptor the process holds (/dev/stdout): its number, which the finished output is copied into. */
+  descriptor?: number;
 }
 
 /** Symbolic links followed before giving up, as Linux does (ELOOP). */
@@ -38,23 +42,43 @@ const MAX_LINKS = 40;
  *   a path that cannot be looked up.
  */
 export async function outputTarget(path: string): Promise<OutputTarget> {
+  // A descriptor the process already holds (/dev/stdout, /dev/fd/1) is
+  // written through the descriptor, as a shell redirection is: replacing the
+  // file behind it would cut the descriptor off from it, and opening the path
+  // again fails for a socket (ENXIO) and makes no sense for a pipe.
+  const held = HELD_DESCRIPTOR.exec(resolve(path));
+  if (held !== null && (held[3] === undefined || held[3] === 'self' || held[3] === String(process.pid))) {
+    return { path, direct: true, descriptor: held[1] !== undefined ? STANDARD.indexOf(held[1]) : Number(held[2] ?? held[4]) };
+  }
   try {
+    // stat follows every link, so it sees what a write would reach.
+    const info = await stat(path).catch(orMissing);
+    if (info?.isDirectory()) throw new CvnetError('IO', `${path}: is a directory (expected a file name)`);
+    if (info !== undefined && !info.isFile()) return { path, direct: true };
+    if (info !== undefined) return { path: await realpath(path), direct: false };
+    // Nothing there: a new name, or a dangling link whose target the write creates.
     let target = path;
     for (let links = 0; ; links++) {
-      const info = await lstat(target).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (info === undefined || info.isFile()) return { path: target, direct: false };
-      if (info.isDirectory()) throw new CvnetError('IO', `${path}: is a directory (expected a file name)`);
-      if (!info.isSymbolicLink()) return { path: target, direct: true };
+      const link = await lstat(target).catch(orMissing);
+      if (link === undefined || !link.isSymbolicLink()) return { path: target, direct: false };
       if (links === MAX_LINKS) throw new CvnetError('IO', `${path}: too many levels of symbolic links`);
-      target = resolve(dirname(target), await readlink(target));
+      // Link text is relative to the link's real directory, as the kernel reads it.
+      target = resolve(await realpath(dirname(target)), await readlink(target));
     }
   } catch (error) {
     throw writeError(path, error);
   }
 }
+
+const STANDARD = ['stdin', 'stdout', 'stderr'];
+/** /dev/stdin|stdout|stderr (1), /dev/fd/N (2), /proc/<pid>/fd/N (3, 4). */
+const HELD_DESCRIPTOR = /^\/(?:dev\/(?:(stdin|stdout|stderr)|fd\/(\d+))|proc\/([^/]+)\/fd\/(\d+))$/;
+
+const orMissing = (error: NodeJS.ErrnoException): undefined => {
+  if (error.code === 'ENOENT') return undefined;
+  if (error.code === 'ELOOP') throw new CvnetError('IO', `${error.path ?? 'the path'}: too many levels of symbolic links`);
+  throw error;
+};
 
 /**
  * Writes `path` through `write`, which is given the file to write and
@@ -67,16 +91,17 @@ export async function outputTarget(path: string): Promise<OutputTarget> {
 export async function writeOutput(path: string, write: (file: string, direct: boolean) => Promise<void>): Promise<void> {
   try {
     const target = await outputTarget(path);
-    if (target.direct) return await write(target.path, true);
-    const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const { descriptor } = target;
+    if (target.direct && descriptor === undefined) return await write(target.path, true);
+    // A held descriptor gets the output only once it is complete, from a temporary file of its own.
+    const temp = join(descriptor === undefined ? dirname(target.path) : tmpdir(), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const forget = removeOnSignal(temp);
     try {
       await write(temp, false);
-      await rename(temp, target.path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      if (descriptor === undefined) await rename(temp, target.path);
+      else await pipeline(createReadStream(temp), createWriteStream(path, { fd: descriptor, autoClose: false }));
     } finally {
+      await rm(temp, { force: true });
       forget();
     }
   } catch (error) {

@@ -7,9 +7,8 @@
  */
 import { rmSync } from 'node:fs';
 
-/** Signal numbers, for the shell's 128 + n exit codes. */
-const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
-type Signal = keyof typeof SIGNALS;
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+type Signal = (typeof SIGNALS)[number];
 
 const paths = new Set<string>();
 
@@ -24,12 +23,13 @@ function onSignal(signal: Signal): void {
   paths.clear();
   listen(false);
   // A listener of the program's own (a server's graceful stop) decides what
-  // happens next; alone, exit as the signal itself would have.
-  if (process.listenerCount(signal) === 0) process.exit(128 + SIGNALS[signal]);
+  // happens next; alone, die by the signal itself, its handlers gone: a shell
+  // stops a loop or script on a child killed by SIGINT, not on exit code 130.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 function listen(on: boolean): void {
-  for (const signal of Object.keys(SIGNALS) as Signal[]) {
+  for (const signal of SIGNALS) {
     if (on) process.on(signal, onSignal);
     else process.off(signal, onSignal);
   }
@@ -37,7 +37,8 @@ function listen(on: boolean): void {
 
 /**
  * Removes `path` (a file or a directory tree) if SIGINT or SIGTERM arrives
- * before the returned function is called, then exits with 130 or 143.
+ * before the returned function is called, then ends the process by that
+ * signal (a shell reports 130 or 143).
  */
 export function removeOnSignal(path: string): () => void {
   if (paths.size === 0) listen(true);
