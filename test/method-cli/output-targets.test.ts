@@ -71,6 +71,24 @@ describe('--out at a device, FIFO or symbolic link', () => {
     expect(readFileSync(join(dir, 'both.csv'), 'utf8')).toBe(`before\n${expected}`);
   });
 
+  it('classify, segment and predict refuse an --out that is their input, however it is spelled', () => {
+    writeFileSync(join(dir, 'input.csv'), readFileSync(bundled));
+    symlinkSync('input.csv', join(dir, 'input-link.csv'));
+    const before = readFileSync(join(dir, 'input.csv'), 'utf8');
+    const runs = [
+      ['classify', 'input.csv', '-m', 'run/model.json', '--out', './input.csv'],
+      ['classify', 'input.csv', '-m', 'run/model.json', '--out', 'input-link.csv'],
+      ['predict', 'input.csv', '-m', 'run/model.json', '--out', 'input-link.csv'],
+      ['segment', 'run/customers.csv', '--out', join('run', '..', 'run', 'customers.csv')],
+    ];
+    for (const args of runs) {
+      const r = cvnet(args, dir);
+      expect([r.code, r.stdout], args.join(' ')).toEqual([2, '']);
+      expect(r.stderr).toMatch(/^Error: --out \S+ is the input file \S+\n$/);
+    }
+    expect(readFileSync(join(dir, 'input.csv'), 'utf8')).toBe(before);
+  });
+
   it('features --pseudonymize streams into a FIFO and leaves no file beside it', async () => {
     const fifo = node('fifo', 'mkfifo')!;
     // `cat` reads the FIFO in its own process while the CLI writes it.

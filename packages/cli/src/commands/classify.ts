@@ -1,7 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { OptionsError, loadScorer } from '@cvnet/core/lean';
 import { methodOf } from '@cvnet/core/scoring';
-import { atomicWriteStream, readModelFile } from '@cvnet/core/data';
+import { atomicWriteStream, readModelFile, replacesInput } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { classifyFile } from '../lib/classify-file.js';
 import type { OutputFormat } from '../lib/method-output.js';
@@ -42,7 +42,7 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       const model = await readModelFile(flags.model);
       // A model without a method section is refused here, naming its file.
       methodOf(model, flags.model);
-      if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
+      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
       const scorer = await loadScorer();
       const text = classifyFile(scorer, model, args.data, { format, explain: flags.explain, ids: ids.ids });
       if (flags.out === undefined) await writeToStdout(text);

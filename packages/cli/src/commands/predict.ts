@@ -1,5 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { DataError, atomicWriteStream, openCsv, readModelFile } from '@cvnet/core/data';
+import { OptionsError } from '@cvnet/core/lean';
+import { DataError, atomicWriteStream, openCsv, readModelFile, replacesInput } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { predictFile } from '../lib/predict-file.js';
 import { precisionFlag, resolvePrecision } from '../lib/speed-flags.js';
@@ -30,6 +31,7 @@ The model's input columns are scaled with the ranges saved at training time (val
     try {
       const precision = resolvePrecision(flags.precision);
       const model = await readModelFile(flags.model);
+      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
       const source = await openCsv(args.data);
       const missing = model.inputs.names.filter((name) => !source.header.includes(name));
       if (missing.length > 0) {

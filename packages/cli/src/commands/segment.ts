@@ -10,7 +10,7 @@ import {
   type SegmentEngine,
   type SegmentSubject,
 } from '@cvnet/core';
-import { DataError, atomicWriteStream, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
+import { DataError, atomicWriteStream, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, replacesInput, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
@@ -60,7 +60,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
         return;
       }
       if (args.data === undefined) throw new OptionsError('give a customer CSV file (or --check to only prove the segment map)');
-      if (flags.out !== undefined && flags.out === args.data) throw new OptionsError('--out must not be the input file');
+      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
       policy = idPolicy(flags.pseudonymize);
       const { ids } = policy;
       const source = await openCsv(args.data);

@@ -81,6 +81,16 @@ const orMissing = (error: NodeJS.ErrnoException): undefined => {
 };
 
 /**
+ * Whether writing `out` would replace the file `input` (the same file by
+ * device and inode, through any links or spelling such as `./in.csv`);
+ * false when either does not exist yet.
+ */
+export async function replacesInput(out: string, input: string): Promise<boolean> {
+  const [target, source] = await Promise.all([outputTarget(out).then((t) => stat(t.path)), stat(input)].map((p) => p.catch(() => undefined)));
+  return target !== undefined && source !== undefined && target.dev === source.dev && target.ino === source.ino;
+}
+
+/**
  * Writes `path` through `write`, which is given the file to write and
  * whether that is the target itself (written directly) or a new temporary
  * file, renamed over the target once `write` has resolved. If `write` fails,
