@@ -2,6 +2,7 @@ import { Args, Command, Flags } from '@oclif/core';
 import {
   CLASSIFIED_COLUMNS,
   OptionsError,
+  isClassifiedOutput,
   loadEngine,
   methodOf,
   scoreWithModel,
@@ -11,7 +12,7 @@ import {
   type SegmentSubject,
 } from '@cvnet/core';
 import { DataError, atomicWriteStream, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, replacesInput, type CsvRecord, type CsvSource } from '@cvnet/core/data';
-import { isClassified, loadSegmentMap, parseClass } from '../lib/beyond-input.js';
+import { loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { IdChecker } from '../lib/duplicate-ids.js';
@@ -64,7 +65,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
       policy = idPolicy(flags.pseudonymize);
       const { ids } = policy;
       const source = await openCsv(args.data);
-      const classified = isClassified(source.header);
+      const classified = isClassifiedOutput(source.header);
       if (!classified && !model) throw new OptionsError(`${args.data} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`);
       const available = model ? model.inputs.names : source.header.filter((h) => !(CLASSIFIED_COLUMNS as readonly string[]).includes(h) && h !== 'segment' && h !== 'level');
       const map = await loadSegmentMap(flags.segments, available);

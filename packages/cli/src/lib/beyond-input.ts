@@ -10,6 +10,7 @@ import {
   ConfigError,
   OptionsError,
   compileSegments,
+  isClassifiedOutput,
   fittingBuiltinSegments,
   parseSegments,
   scoreWithModel,
@@ -32,11 +33,6 @@ export function parseClass(text: string, path: string, line: number, column = 'c
 
 /** Columns a classified file has besides the indicator scores. */
 const NON_INDICATOR = new Set(['id', 'C', 'band', 'K', 'class', 'strategy', 'segment', 'level', 'K_base', 'cluster']);
-
-/** Whether a header is `cvnet classify` output (id, K and class columns). */
-export function isClassified(header: readonly string[]): boolean {
-  return ['id', 'K', 'class'].every((c) => header.includes(c));
-}
 
 /** One customer as the beyond-the-score commands see it. */
 export interface ScoredRow {
@@ -75,7 +71,7 @@ export async function readScoredFile(path: string, model: Model | undefined, eng
     await source.close();
     throw error;
   };
-  if (!isClassified(header)) {
+  if (!isClassifiedOutput(header)) {
     if (!model) return refuse(new OptionsError(`${path} is not cvnet classify output (it lacks id, K and class columns); give --model to score raw customers`));
     const { rows, lines } = await readCustomers(source);
     const scoring = await engine();

@@ -18,3 +18,13 @@ export const DEFAULT_STRATEGIES = {
   C: 'Maintain selectively: low-cost standard service, targeted campaigns only where the response justifies them.',
   D: 'Minimal cost: no active investment; let them go if serving them costs more than they bring.',
 } as const;
+
+/**
+ * Whether data with these columns is `cvnet classify` output, whole or
+ * trimmed to the columns that make it one: an id, K and a class. Its columns
+ * named after indicators hold scores.
+ */
+export function isClassifiedOutput(columns: Iterable<string>): boolean {
+  const set = new Set(columns);
+  return set.has('id') && set.has('K') && set.has('class');
+}

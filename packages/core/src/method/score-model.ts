@@ -4,7 +4,7 @@
  * front end (CLI, HTTP, browser) calls this, so they agree to the last digit.
  */
 import { DataError, ModelError } from '../errors.js';
-import { CLASSIFIED_COLUMNS } from '../indicators/output-contract.js';
+import { isClassifiedOutput } from '../indicators/output-contract.js';
 import type { FittedIndicator, FittedIndicatorSystem, RowNumbering, ScoreMatrix } from '../indicators/fit.js';
 import { scoreCustomers } from '../indicators/fit.js';
 import { sourceColumns, type CustomerRow } from '../indicators/source.js';
@@ -58,13 +58,13 @@ export type IndicatorReading = 'raw' | 'score' | 'missing';
  * How each indicator of `system` is read from data with these columns: the
  * raw source column(s) when the data has them, otherwise a score column
  * named after the indicator id (so `cvnet classify` output is valid input
- * again). Data with all of classify's own columns (id, C, band, K, class,
- * strategy) is classify output, whose indicator-id columns hold scores even
- * where an id is also its raw column's name (`recency` in the CDNOW config):
- * read raw, the scores would be put through the cut points a second time.
+ * again). Classify output (isClassifiedOutput: an id, K and a class) holds
+ * scores in its indicator-id columns even where an id is also its raw
+ * column's name (`recency` in the CDNOW config): read raw, the scores would
+ * be put through the cut points a second time.
  */
 export function indicatorReadings(system: FittedIndicatorSystem, columns: ReadonlySet<string>): IndicatorReading[] {
-  const classified = CLASSIFIED_COLUMNS.every((c) => columns.has(c));
+  const classified = isClassifiedOutput(columns);
   return system.indicators.map((ind) => {
     if (classified && columns.has(ind.id)) return 'score';
     if (sourceColumns(ind.source).every((c) => columns.has(c))) return 'raw';

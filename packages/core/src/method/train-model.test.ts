@@ -74,6 +74,8 @@ describe('trainCustomerValue + scoreWithModel', async () => {
     // Without classify's columns the same names are raw values, as before.
     expect(indicatorReadings(model.method!.system, new Set(Object.keys(raw[0]!)))).toEqual(['raw', 'raw', 'raw', 'raw']);
     expect(indicatorReadings(model.method!.system, new Set(Object.keys(classified[0]!)))).toEqual(['score', 'score', 'score', 'score']);
+    // Trimmed to what makes it classify output (as cvnet segment reads it): still scores.
+    expect(indicatorReadings(model.method!.system, new Set(['id', 'K', 'class', ...scored.indicators]))).toEqual(['score', 'score', 'score', 'score']);
   });
 
   it('gives the same K after a save/load round trip, and the same as the TS reference engine', () => {
