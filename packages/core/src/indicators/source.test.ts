@@ -29,13 +29,13 @@ describe('isoDay', () => {
 
   it('takes a timestamp with a valid time of day and ignores the time', () => {
     const day = daysFromCivil(2017, 10, 2);
-    for (const text of ['2017-10-02 10:56:33', '2017-10-02T10:56', '2017-10-02T23:59:60.5Z', '2017-10-02 00:00:00+02:00', ' 2017-10-02T10:56:33-0500 ']) {
+    for (const text of ['2017-10-02 10:56:33', '2017-10-02T10:56', '2017-10-02T23:59:60.5Z', '2017-10-02 00:00:00+02:00', ' 2017-10-02T10:56:33-0500 ', '2017-10-02 10:56:33+00', '2017-10-02 10:56:33 UTC']) {
       expect(isoDay(text), text).toBe(day);
     }
   });
 
   it('refuses anything else after the date, and times that do not exist', () => {
-    for (const text of ['2024-06-01 garbage', '2024-06-01T25:00', '2024-06-01 10:60', '2024-06-01T10:00:61', '2024-06-01T', '2024-06-01 10', '2024-6-1', '20240601']) {
+    for (const text of ['2024-06-01 garbage', '2024-06-01T25:00', '2024-06-01 10:60', '2024-06-01T10:00:61', '2024-06-01T', '2024-06-01 10', '2024-6-1', '20240601', '2024-06-01 10:00+1', '2024-06-01 10:00 CET']) {
       expect(isoDay(text), text).toBeNull();
     }
   });

@@ -62,10 +62,11 @@ const DAY_MS = 86_400_000;
 
 /**
  * An ISO date, optionally with a time of day (`T` or a space, hh:mm[:ss[.f]],
- * optionally Z or an offset), as CRM exports write timestamps; the time is
- * checked, then ignored.
+ * optionally Z, an offset ±hh[[:]mm] or " UTC"), as CRM exports and databases
+ * (PostgreSQL's timestamptz, BigQuery) write timestamps; the time is checked,
+ * then ignored.
  */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?| UTC)?)?$/;
 
 /** Days since 1970-01-01 of an ISO date (time of day, if present, ignored); null for a date or time that does not exist. */
 export function isoDay(text: string): number | null {
