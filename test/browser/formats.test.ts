@@ -76,6 +76,9 @@ describe('web CSV reader', () => {
       ['id,a\n1,"2\n', { row: 2, message: expect.stringMatching(/^line 2: malformed CSV \(Quote Not Closed/) }],
       ['id,a\n1,a"b\n', { row: 2, message: expect.stringMatching(/^line 2: malformed CSV \(Invalid Opening Quote/) }],
       ['id,a,id\n1,2,3\n', { row: 1, column: 'id', message: 'line 1: the header names column "id" twice' }],
+      ['ID\tIncome\n1\t5\n', { row: 1, message: expect.stringContaining('the header is one column holding tabs') }],
+      ['id;a\n1;2\n', { row: 1, message: expect.stringContaining('the header is one column holding semicolons') }],
+      ['id,a\r1,2\r', { row: 1, message: expect.stringContaining('the lines seem to end with CR alone') }],
     ];
     for (const [text, expected] of cases) {
       const error = problem(text);
@@ -103,6 +106,7 @@ describe('web CSV bytes', () => {
       Buffer.concat([Buffer.from('id,n'), Buffer.from([0xe8]), Buffer.from('\n1,2\n')]),
       Buffer.concat([Buffer.from('id,a,b\r\n1,"x,\ny",'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\r\n')]), // a surrogate, after a quoted line break
       Buffer.concat([Buffer.from('\uFEFFid,a\n1,'), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from('\n')]), // past U+10FFFF
+      Buffer.concat([Buffer.from('id,a,b\n\uFFFD,x,'), Buffer.from([0xc3]), Buffer.from('\n')]), // a real U+FFFD before it, then a cut-off sequence
     ];
     for (const bytes of cases) {
       let web: unknown;

@@ -253,12 +253,16 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     const csv = { ...auth, 'Content-Type': 'text/csv' };
     const header = ['id', ...indicators].join(',');
     const row = (id: string, score = 3): string => [id, ...indicators.map(() => score)].join(',');
-    const refused: [string, string, string][] = [
+    const refused: [string, string | Uint8Array<ArrayBuffer>, string][] = [
       ['csv-unclosed', `${header}\r\n${row('a')}\r\n\r\n"b,3\r\n`, 'line 4: malformed CSV (Quote Not Closed: the parsing is finished with an opening quote)'],
       ['csv-stray-quote', `${header}\n${row('a')}\n${row('b"c')}\n`, 'line 3: malformed CSV (Invalid Opening Quote: a quote is found on field 0)'],
       ['csv-ragged', `\uFEFF${header}\n"two\nlines",3\n`, `line 3: row has 2 fields, expected ${indicators.length + 1} (one per header column); column "${indicators[1]}" onwards is missing`],
       ['csv-repeated-column', `${header},id\n${row('a')},b\n`, 'line 1: the header names column "id" twice'],
       ['csv-empty', '\r\n\n', 'the CSV text is empty (expected a header row with column names)'],
+      // Read as the CLI reads a file: a Latin-1 byte by line and column, a tab-separated file by name.
+      ['csv-latin1', new Uint8Array(Buffer.concat([Buffer.from(`${header}\n${row('a')}\nJos`), Buffer.from([0xe9]), Buffer.from(`${row('')}\n`)])),
+        'line 3, column "id": byte 0xE9 is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)'],
+      ['csv-tabs', 'id\tprofile\n1\t2\n', 'line 1: the header is one column holding tabs: cvnet reads comma-separated files; save the file as CSV with commas'],
     ];
     for (const [label, body, detail] of refused) {
       const answer = await call(label, '/v1/score', { method: 'POST', headers: csv, body });

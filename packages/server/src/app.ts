@@ -153,7 +153,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const state = served();
     const options = scoreOptions(c);
     const kind = bodyKind(c.req.raw.headers, ['json', 'csv']);
-    const text = await readText(c.req.raw, bodyLimit);
+    const text = await readText(c.req.raw, bodyLimit, kind);
     const headers = { 'X-Cvnet-Model': state.hash };
     if (kind === 'csv') {
       const { stream, count } = scoreCsv(engine, state, text, maxCustomers, options);

@@ -4,6 +4,8 @@
  * limit is enforced while reading (a declared Content-Length past it is
  * refused before reading anything).
  */
+import { DataError } from '@cvnet/core';
+import { decodeCsvBytes } from '@cvnet/core/csv-text';
 import { HttpProblem } from './problem.js';
 
 export type BodyKind = 'json' | 'csv';
@@ -75,9 +77,10 @@ const tooLarge = (limit: number, unread = false): HttpProblem =>
 /**
  * The body as UTF-8 text, at most `limit` bytes.
  *
- * @throws HttpProblem 413 past the limit, 400 for bytes that are not UTF-8.
+ * @throws HttpProblem 413 past the limit, 400 for bytes that are not UTF-8
+ *   (for a CSV body, naming line, column and byte as the CLI does).
  */
-export async function readText(request: Request, limit: number): Promise<string> {
+export async function readText(request: Request, limit: number, kind: BodyKind = 'json'): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw tooLarge(limit);
   if (request.body === null) return '';
@@ -101,9 +104,10 @@ export async function readText(request: Request, limit: number): Promise<string>
     offset += chunk.byteLength;
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpProblem('malformed-body', 'the request body is not valid UTF-8');
+    // A CSV body is decoded as the CLI reads a file, so a bad byte is named by line and column.
+    return kind === 'csv' ? decodeCsvBytes(bytes) : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new HttpProblem('malformed-body', error instanceof DataError ? error.message : 'the request body is not valid UTF-8');
   }
 }
 

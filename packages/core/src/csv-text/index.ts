@@ -21,6 +21,7 @@
  * they are computed from the byte offsets csv-parse reports instead.
  */
 import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse/browser/esm/sync';
+import { checkHeader, fieldAtEnd, firstInvalidUtf8, notUtf8 } from '../csv-checks.js';
 import { DataError } from '../errors.js';
 
 /** One data row and the line of the text it ends on (1-based; the header is line 1). */
@@ -90,12 +91,7 @@ class LineCounter {
 
 /** The trimmed header, or a DataError for an unnamed or repeated column. */
 function checkedHeader(fields: readonly string[], line: number): string[] {
-  const header = fields.map((name) => name.trim());
-  header.forEach((name, i) => {
-    if (name === '') throw new DataError(`${where(line)}: column ${i + 1} of the header has no name`, { row: line });
-    if (header.indexOf(name) !== i) throw new DataError(`${where(line)}: the header names column "${name}" twice`, { row: line, column: name });
-  });
-  return header;
+  return checkHeader(fields, where(line), line);
 }
 
 /** A DataError naming the first missing column, or the last one for extra fields, unless the row is as wide as the header. */
@@ -121,64 +117,32 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
     // Not UTF-8: find where, for the message.
   }
   const bad = firstInvalidUtf8(bytes);
-  let start = bad;
-  while (start > 0 && bytes[start - 1] !== LF) start--;
-  const line = new LineCounter(bytes).lineAt(start);
-  const { where: within, column } = placeOfFirstReplacement(new TextDecoder().decode(bytes));
-  throw new DataError(
-    `${where(line)}${within}: byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
-    { row: line, ...(column === undefined ? {} : { column }) },
-  );
-}
-
-/**
- * Where the first U+FFFD of the lossily decoded text lies, as openCsv names
- * it: `, column "c"` in a record, ` (header), field n` in the header; by
- * field number on its line when the text does not parse.
- */
-function placeOfFirstReplacement(text: string): { where: string; column?: string } {
-  try {
-    const { header, records } = readCsvText(text);
-    const inHeader = header.findIndex((name) => name.includes('\uFFFD'));
-    if (inHeader >= 0) return { where: ` (header), field ${inHeader + 1}` };
-    for (const record of records) {
-      const i = record.fields.findIndex((value) => value.includes('\uFFFD'));
-      if (i >= 0) return { where: `, column "${header[i]!}"`, column: header[i]! };
-    }
-  } catch {
-    // Malformed as well: count fields on the line.
-  }
-  const at = text.indexOf('\uFFFD');
-  const before = text.slice(text.lastIndexOf('\n', at) + 1, at);
-  let field = 0;
+  // The valid text before it, read as openCsv does: records end at a line break outside quotes, blank lines are skipped.
+  const text = new TextDecoder().decode(bytes.subarray(0, bad));
+  let recordStart = 0;
+  let headerEnd: number | undefined;
   let quoted = false;
-  for (const c of before) {
-    if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) field++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === LF && !quoted) {
+      if (headerEnd === undefined && text.slice(recordStart, i).trim() !== '') headerEnd = i;
+      recordStart = i + 1;
+    }
   }
-  return { where: `, field ${field + 1}` };
+  const line = new LineCounter(bytes).lineAt(bad);
+  const header = headerEnd === undefined ? undefined : headerNames(text.slice(0, headerEnd));
+  throw notUtf8(where(line), line, bytes[bad]!, fieldAtEnd(text.slice(recordStart)), header);
 }
 
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode 15, table 3-7), or -1. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length;) {
-    const c = bytes[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-    if (more === 0) return i;
-    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlongs, surrogates or code points past U+10FFFF).
-    const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    for (let k = 1; k <= more; k++) {
-      const d = bytes[i + k];
-      if (d === undefined || d < (k === 1 ? low : 0x80) || d > (k === 1 ? high : 0xbf)) return i;
-    }
-    i += more + 1;
+
+/** The header's names as written (openCsv names the column before it checks the header); split at commas if it is not even CSV. */
+function headerNames(text: string): string[] {
+  try {
+    return ((parse(text, { ...OPTIONS, to: 1 }) as string[][])[0] ?? []).map((name) => name.trim());
+  } catch {
+    return text.split(',').map((name) => name.trim());
   }
-  return -1;
 }
 
 /**

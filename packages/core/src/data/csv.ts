@@ -20,6 +20,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { CsvError } from 'csv-parse/sync';
 // One DataError for all customer-data problems.
+import { checkHeader, fieldAtEnd, firstInvalidUtf8, notUtf8 } from '../csv-checks.js';
 import { DataError } from '../errors.js';
 import { DECIMAL, decimalValue } from '../number-text.js';
 import { NEEDS_QUOTES } from './csv-write.js';
@@ -120,21 +121,7 @@ export async function openCsv(path: string): Promise<CsvSource> {
   if (head === undefined) {
     throw new DataError(`${path}: file is empty (expected a header row with column names)`);
   }
-  const header = head.fields.map((name) => name.trim());
-  // Files that are not comma-separated with LF or CRLF line ends, named for what they most likely are.
-  if (header.some((name) => name.includes('\r'))) {
-    throw new DataError(`${locate(path, head.line)}: the header holds a carriage return: the lines seem to end with CR alone (old Mac files); cvnet reads LF or CRLF line ends`, { row: head.line });
-  }
-  const separator = header.length === 1 ? /[\t;]/.exec(header[0]!)?.[0] : undefined;
-  if (separator !== undefined) {
-    throw new DataError(`${locate(path, head.line)}: the header is one column holding ${separator === '\t' ? 'tabs' : 'semicolons'}: cvnet reads comma-separated files; save the file as CSV with commas`, { row: head.line });
-  }
-  header.forEach((name, i) => {
-    if (name === '') throw new DataError(`${locate(path, head.line)}: column ${i + 1} of the header has no name`);
-    if (header.indexOf(name) !== i) {
-      throw new DataError(`${locate(path, head.line)}: the header names column "${name}" twice`);
-    }
-  });
+  const header = checkHeader(head.fields, locate(path, head.line), head.line);
   scanner.width = header.length;
   scanner.columns = header;
 
@@ -352,30 +339,17 @@ class Scanner {
    */
   private decode(line: Buffer, out: readonly CsvRecord[]): string {
     const text = line.toString('utf8');
-    if (text.indexOf('\uFFFD') >= 0 && !isUtf8(line)) throw this.notUtf8(line, text, out);
+    if (text.indexOf('\uFFFD') >= 0 && !isUtf8(line)) throw this.notUtf8(line, out);
     return text;
   }
 
   /** The error for `line`, naming the column from the header (openCsv sets it after the first block; within that block it is the first record out). */
-  private notUtf8(line: Buffer, text: string, out: readonly CsvRecord[]): DataError {
-    const columns = this.columns.length > 0 ? this.columns : this.firstRecordEnd === undefined ? undefined : out[0]?.fields.map((name) => name.trim());
-    const at = text.indexOf('\uFFFD');
-    const byte = line[Buffer.byteLength(text.slice(0, at))]!;
-    // The field it is in: commas before it in its record (which may have begun lines ago), outside quotes.
-    const before = `${this.open === undefined ? '' : `${this.open.text}\n`}${text.slice(0, at)}`;
-    let field = 0;
-    let quoted = false;
-    for (let i = 0; i < before.length; i++) {
-      const c = before.charCodeAt(i);
-      if (c === QUOTE) quoted = !quoted;
-      else if (c === COMMA && !quoted) field++;
-    }
-    const column = columns?.[field];
-    const where = column === undefined ? `${locate(this.path, this.line)}${columns === undefined ? ' (header)' : ''}, field ${field + 1}` : locate(this.path, this.line, column);
-    return new DataError(
-      `${where}: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8, which cvnet reads; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
-      { row: this.line, ...(column === undefined ? {} : { column }) },
-    );
+  private notUtf8(line: Buffer, out: readonly CsvRecord[]): DataError {
+    const bad = firstInvalidUtf8(line);
+    // The field it is in, counted in its record, which may have begun lines ago.
+    const record = `${this.open === undefined ? '' : `${this.open.text}\n`}${line.toString('utf8', 0, bad)}`;
+    const header = this.columns.length > 0 ? this.columns : this.firstRecordEnd === undefined ? undefined : out[0]?.fields.map((name) => name.trim());
+    return notUtf8(locate(this.path, this.line), this.line, line[bad]!, fieldAtEnd(record), header);
   }
 
   /** Notes where the first record ends once one is out, `byte` being the end of the line just taken. */
