@@ -308,6 +308,11 @@ describe.each(['node', 'workerd'] as const)('%s', (name) => {
     }
     const quoted = await call('utf8-quoted', '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json; Charset="UTF-8"', 'Content-Encoding': 'identity' }, body: JSON.stringify(fixture.rows[0]) });
     expect(quoted.body).toEqual(resultOf(0));
+    // Other labels of UTF-8 (WHATWG's), and US-ASCII, a subset of it.
+    for (const charset of ['utf8', 'unicode-1-1-utf-8', 'us-ascii']) {
+      const labelled = await call(`charset-${charset}`, '/v1/score', { method: 'POST', headers: { ...auth, 'Content-Type': `application/json; charset=${charset}` }, body: JSON.stringify(fixture.rows[0]) });
+      expect(labelled.body, charset).toEqual(resultOf(0));
+    }
     await stillScores('after-limits');
   });
 

@@ -87,7 +87,10 @@ describe('cvnet serve on Node', () => {
     // Started without CVNET_ADMIN_TOKEN: model replacement over HTTP is off.
     const put = await fetch(`${server.url}/v1/model`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: b.modelText });
     expect(put.status).toBe(405);
-    expect(put.headers.get('allow')).toBe('GET');
+    expect(put.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    // OPTIONS and another method say the same: PUT is not among them while it is off.
+    expect((await fetch(`${server.url}/v1/model`, { method: 'OPTIONS' })).headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await fetch(`${server.url}/v1/model`, { method: 'DELETE' })).headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     writeFileSync(`${path}.tmp`, '{"format": "cvnet-model", "version": 1}');
     renameSync(`${path}.tmp`, path);
     await eventually(async () => server.output().includes('model not replaced'));

@@ -88,7 +88,8 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   });
   app.notFound((c) => {
     // Per RFC 9110 (15.5.6), a route that exists under other methods answers 405 with Allow, and OPTIONS lists them.
-    const allowed = allowedMethods(app.routes, c.req.path);
+    // PUT /v1/model is routed always, but answers only with an admin token configured.
+    const allowed = allowedMethods(app.routes, c.req.path).filter((method) => method !== 'PUT' || options.adminToken !== undefined);
     if (allowed.length === 0) return problemResponse(c, new HttpProblem('not-found', `there is no route ${c.req.method} ${c.req.path}`));
     const allow = allowed.join(', ');
     if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
@@ -119,7 +120,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   app.put('/v1/model', async (c) => {
     if (options.adminToken === undefined) {
-      throw new HttpProblem('method-not-allowed', 'model replacement is off: the server was started without CVNET_ADMIN_TOKEN', { headers: { Allow: 'GET' } });
+      throw new HttpProblem('method-not-allowed', 'model replacement is off: the server was started without CVNET_ADMIN_TOKEN', { headers: { Allow: 'GET, HEAD, OPTIONS' } });
     }
     await requireBearer(c.req.header('authorization'), options.adminToken, 'admin token (CVNET_ADMIN_TOKEN)');
     bodyKind(c.req.raw.headers, ['json']);

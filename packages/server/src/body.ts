@@ -34,6 +34,19 @@ function charsetOf(contentType: string): string | undefined {
 }
 
 /**
+ * Whether a charset label names UTF-8 (the WHATWG labels: utf-8, utf8,
+ * unicode-1-1-utf-8) or US-ASCII, which is a subset of it.
+ */
+function isUtf8Label(label: string): boolean {
+  if (label === 'us-ascii' || label === 'ascii') return true;
+  try {
+    return new TextDecoder(label).encoding === 'utf-8';
+  } catch {
+    return false; // not a label the Encoding standard knows
+  }
+}
+
+/**
  * The body kind of a request by its Content-Type, or a 415 problem: for a
  * media type not in `accepted` (the Accept header lists those), a charset
  * other than UTF-8, or a content coding (the Accept-Encoding header says
@@ -58,7 +71,7 @@ export function bodyKind(headers: Headers, accepted: readonly BodyKind[]): BodyK
   }
   // Bodies are read as UTF-8 (JSON must be UTF-8, RFC 8259 8.1); another charset would be misread.
   const charset = charsetOf(contentType);
-  if (charset !== undefined && charset !== 'utf-8') {
+  if (charset !== undefined && !isUtf8Label(charset)) {
     throw refuse(`charset ${JSON.stringify(charset)} is not accepted; only UTF-8 is: send the body in UTF-8, with charset=utf-8 or no charset`);
   }
   return kind;

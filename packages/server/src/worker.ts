@@ -55,7 +55,7 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
     if (tokenProblems.length > 0) throw new Error(tokenProblems.join('; '));
     if (mapConfigured) segments = segmentsSetting(env.CVNET_SEGMENTS, 'CVNET_SEGMENTS binding');
     if (raw === undefined) store.fail('no model: set the CVNET_MODEL binding or bundle a model with createWorker({ model })');
-    else store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw) : raw, source, segments === undefined ? {} : { segments }));
+    else store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw.replace(/^\uFEFF/, '')) : raw, source, segments === undefined ? {} : { segments }));
   } catch (error) {
     const message = error instanceof SyntaxError ? `${source}: not valid JSON` : (error as Error).message;
     store.fail(message);
