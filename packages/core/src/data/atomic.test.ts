@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -143,8 +143,17 @@ describe('writes to what cannot be replaced', () => {
     const dir = fresh();
     const fifo = special(join(dir, 'pipe'), 'mkfifo');
     expect(fifo).toBeDefined();
-    const received = text(createReadStream(fifo!));
-    await atomicWriteStream(fifo!, ['through ', 'the pipe']);
+    // The reader is a process of its own: if the write never opened the FIFO, killing it ends the wait
+    // (a read stream here would block a libuv thread for good, and the test file with it).
+    const reader = spawn('cat', [fifo!], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const received = text(reader.stdout);
+    try {
+      await atomicWriteStream(fifo!, ['through ', 'the pipe']);
+    } catch (error) {
+      reader.kill();
+      throw error;
+    }
+    if (!lstatSync(fifo!).isFIFO()) reader.kill(); // replaced: nothing will ever write the FIFO cat waits on
     expect(await received).toBe('through the pipe');
     expect(lstatSync(fifo!).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(['pipe']);
