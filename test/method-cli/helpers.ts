@@ -3,10 +3,10 @@
  * test/cli/helpers.ts), the bundled survey, and config variants built from
  * the study's default config.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { defaultConfig } from '../../packages/core/src/indicators/defaults.js';
 import { generateSurvey, trainCustomerValue, defaultConfig as builtDefaultConfig, type Engine, type Model } from '@cvnet/core';
 import { cvnet, requireBuild, root, type Run } from '../cli/helpers.js';
@@ -25,11 +25,24 @@ export function surveyModel(engine: Engine): Model {
   return trainCustomerValue(engine, { ...builtDefaultConfig(), training: { epochs: 20 } }, generateSurvey({ customers: 548, seed: 1 }) as never).model;
 }
 
-/** A fresh temp directory after checking the CLI is built. */
+/**
+ * Temp directories made by setup, removed after the test file that made
+ * them: this hook is registered when a test file imports this module (each
+ * file has its own module graph), since setup itself runs inside hooks.
+ */
+const made = new Set<string>();
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
+});
+
+/** A fresh temp directory after checking the CLI is built; removed after the test file. */
 export function setup(prefix: string): string {
   requireBuild();
   if (!existsSync(join(root, 'packages/cli/dist/commands/run.js'))) throw new Error('packages/cli/dist/commands/run.js is missing: run `npm run build:ts`');
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
 }
 
 /** The study's config as JSON with `edit` applied, written to dir/name. */
