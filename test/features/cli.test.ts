@@ -111,6 +111,20 @@ describe('cvnet features / backtest', () => {
     expect(cvnet(args('1998-06-01', '29', join(dir, 'full.html')), dir).stderr).toBe('');
   });
 
+  it('features --horizon: the same refusal and warning as backtest, for the outcome columns', () => {
+    const args = (asOf: string, horizon: string, out: string): string[] => ['features', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'),
+      '--as-of', asOf, '--horizon', horizon, '--out', out];
+    const past = join(dir, 'past.csv');
+    const refused = cvnet(args('1998-07-01', '30', past), dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`Error: ${sharedData('CDNOW_master.txt')}: the horizon 1998-07-02 … 1998-07-31 starts after the last transaction (1998-06-30); choose an as-of before 1998-06-30\n`);
+    expect(existsSync(past)).toBe(false);
+    const partly = cvnet(args('1998-06-01', '90', join(dir, 'partly.csv')), dir);
+    expect(partly.code).toBe(0);
+    expect(partly.stderr).toBe(`Warning: ${sharedData('CDNOW_master.txt')}: the data ends 1998-06-30, inside the horizon 1998-06-02 … 1998-08-30: only 29 of its 90 days are observed, so future spend and purchases are undercounted\n`);
+    expect(cvnet(args('1998-06-01', '29', join(dir, 'full.csv')), dir).stderr).toBe('');
+  });
+
   it('fails with one line and exit 2 on bad input, leaving no output file', () => {
     const out = join(dir, 'bad.csv');
     const r = cvnet(['features', sharedData('CDNOW_master.txt'), '--map', join(root, 'examples/cdnow/mapping.json'), '--as-of', '1997-13-01', '--out', out], dir);

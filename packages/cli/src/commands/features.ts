@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { outputTarget } from '@cvnet/core/data';
-import { checkAsOf, checkMemoryLimit, FeatureSession, type FeatureSummary } from '@cvnet/core/features';
+import { checkAsOf, checkMemoryLimit, FeatureSession, horizonWarnings, type FeatureSummary } from '@cvnet/core/features';
 import { JsonCommand } from '../lib/json-command.js';
 import { idMapper } from '../lib/pseudonym-output.js';
 import { fail } from '../lib/fail.js';
@@ -54,8 +54,12 @@ Cancellations and returns (order ids starting with the mapping's prefix, "C" by 
         // Counted first: a cut without customers is refused before an empty table is written.
         const summary = await session.summary(query);
         checkCustomers(summary, flags['as-of']);
+        // Outcomes over a horizon the data does not reach would be zeros that look like lost customers.
+        const last = summary.span.last?.slice(0, 10);
+        const warnings = flags.horizon === undefined || last === undefined ? [] : horizonWarnings(args.transactions, last, flags['as-of'], flags.horizon);
         await session.writeCustomers(query, flags.out, ids);
         progress.done();
+        for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
         for (const line of summaryLines(summary)) this.log(line);
         this.log(`Written to ${flags.out}.`);
         return summary;

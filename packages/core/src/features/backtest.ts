@@ -86,12 +86,15 @@ export async function backtestTransactions(options: TransactionBacktestOptions):
 }
 
 /**
- * The horizon's purchases are what the backtest measures. A horizon that
- * starts after the last transaction has none to measure (every customer
- * looks lost, every figure is NaN), so it is refused; one the data ends
- * inside undercounts future spend, which the figures should say.
+ * The horizon's purchases are what the backtest measures (and what
+ * `cvnet features --horizon` writes as outcomes). A horizon that starts
+ * after the last transaction has none to measure (every customer looks
+ * lost, every figure is NaN), so it is refused; one the data ends inside
+ * undercounts future spend, which the figures should say.
+ *
+ * @throws ConfigError for a horizon that starts after `lastDay`.
  */
-function horizonWarnings(input: string, lastDay: string, asOf: string, horizonDays: number): string[] {
+export function horizonWarnings(input: string, lastDay: string, asOf: string, horizonDays: number): string[] {
   const start = addDays(asOf, 1);
   const end = addDays(asOf, horizonDays);
   if (lastDay < start) {
