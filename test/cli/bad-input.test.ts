@@ -32,6 +32,19 @@ function expectNoOutput(name: string): void {
   expect(readdirSync(dir).filter((file) => file.endsWith('.tmp'))).toEqual([]);
 }
 
+describe('flags and arguments oclif refuses', () => {
+  it.each([
+    ['an integer flag given text', ['train', 'good.csv', '--target', 'K', '--epochs', 'abc', '--out', 'never.json'], /^Error: Parsing --epochs: Expected an integer but received: abc \(see --help\)$/m],
+    ['an unknown flag', ['predict', 'good.csv', '--modle', 'model.json'], /^Error: Nonexistent flag: --modle \(see --help\)$/m],
+    ['a missing argument', ['predict', '--model', 'model.json'], /^Error: Missing 1 required arg: data .*\(see --help\)$/m],
+    ['a missing required flag', ['predict', 'good.csv'], /^Error: .*Missing required flag model \(see --help\)$/m],
+    ['a value not among the options', ['classify', 'good.csv', '--model', 'model.json', '--format', 'xml'], /^Error: Expected --format=xml to be one of: csv, jsonl \(see --help\)$/m],
+  ])('%s: one line, exit 2, no usage block', (_, args, message) => {
+    expectOneLineError(args, message);
+    expectNoOutput('never.json');
+  });
+});
+
 describe('--json and bad input', () => {
   it('prints the same one line on stderr, and on stdout only {"error": {code, message}}', () => {
     write('text.csv', 'a,b,K\n1,x,0.5\n2,3,0.4\n');
