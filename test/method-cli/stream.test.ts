@@ -13,6 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, type Engine, type Model } from '@cvnet/core';
 import { DataError, openCsv } from '@cvnet/core/data';
+import { IdChecker } from '../../packages/cli/src/lib/duplicate-ids.js';
 import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
 import { classifiedHeader, formatColumns, formatStream, idChecker, scoreStream } from '../../packages/cli/src/lib/method-output.js';
 import { surveyModel } from './helpers.js';
@@ -136,6 +137,19 @@ describe('scoreStream and formatStream', () => {
       await expect(stream('spill-straddle.csv', straddle, table, cap)).rejects.toThrow(`row 1102, column "id": duplicate customer id ${JSON.stringify(rows[3]!.id)} (first on row 5)`);
     }
     expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('while spilled, has its partition files removed on SIGINT or SIGTERM, and listens no longer once done', async () => {
+    const listeners = (): number[] => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = listeners();
+    const checker = new IdChecker({ path: 'f.csv', idColumn: () => 'id' }, async () => new Map(), { cap: 4, tmp: spillDir });
+    const ids = Array.from({ length: 10 }, (_, i) => `C${i}`);
+    await checker.check(checker.hashes(ids), ids.map((_, i) => i + 2));
+    expect(readdirSync(spillDir)).toHaveLength(1);
+    expect(listeners()).toEqual(before.map((n) => n + 1));
+    await checker.finish();
+    expect(readdirSync(spillDir)).toEqual([]);
+    expect(listeners()).toEqual(before);
   });
 
   it('formatColumns with --explain and awkward pseudonyms equals csv-stringify on the same values', async () => {

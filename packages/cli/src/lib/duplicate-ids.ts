@@ -16,7 +16,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataError } from '@cvnet/core/data';
+import { DataError, removeOnSignal } from '@cvnet/core/data';
 import { IdTable } from './id-table.js';
 
 export interface IdCheckerOptions {
@@ -130,9 +130,12 @@ const BUFFERED = 4096;
 class Spill {
   private readonly dir: string;
   private readonly root: Partitions;
+  /** Ctrl-C or SIGTERM mid-file removes the partitions too, as it does a half-written output. */
+  private readonly forget: () => void;
 
   constructor(tmp: string) {
     this.dir = mkdtempSync(join(tmp, 'cvnet-ids-'));
+    this.forget = removeOnSignal(this.dir);
     this.root = new Partitions(this.dir, 'p', 0);
   }
 
@@ -148,6 +151,7 @@ class Spill {
   remove(): void {
     this.root.close();
     rmSync(this.dir, { recursive: true, force: true });
+    this.forget();
   }
 }
 
