@@ -139,7 +139,7 @@ describe('scoreStream and formatStream', () => {
     expect(readdirSync(spillDir)).toEqual([]);
   });
 
-  it('while spilled, has its partition files removed on SIGINT or SIGTERM, and listens no longer once done', async () => {
+  it('while spilled, registers its partition directory for removal on SIGINT or SIGTERM (see interrupt.test), and unregisters once done', async () => {
     const listeners = (): number[] => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     const before = listeners();
     const checker = new IdChecker({ path: 'f.csv', idColumn: () => 'id' }, async () => new Map(), { cap: 4, tmp: spillDir });
