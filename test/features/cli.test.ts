@@ -107,6 +107,9 @@ describe('cvnet features / backtest', () => {
     expect(partly.code).toBe(0);
     expect(partly.stderr).toBe(`Warning: ${sharedData('CDNOW_master.txt')}: the data ends 1998-06-30, inside the horizon 1998-06-02 … 1998-08-30: only 29 of its 90 days are observed, so future spend and purchases are undercounted\n`);
     expect(partly.stdout).toMatch(/^model \(\d+ A\)\s+0\.\d{3}/m);
+    // --json carries the same warning, and an empty list when there is none.
+    const json = cvnet([...args('1998-06-01', '90', join(dir, 'partly-json.html')), '--json'], dir);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([partly.stderr.slice('Warning: '.length, -1)]);
     // A horizon that ends on the last day is fully observed.
     expect(cvnet(args('1998-06-01', '29', join(dir, 'full.html')), dir).stderr).toBe('');
   });

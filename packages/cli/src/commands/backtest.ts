@@ -15,6 +15,8 @@ export interface BacktestJson {
   customers: number;
   setup: BacktestSetup & { epochs: number; seed: number; k: string };
   details: BacktestResult['details'];
+  /** What went to stderr as warnings (the data ending inside the horizon). */
+  warnings: string[];
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '–');
@@ -90,6 +92,7 @@ Features are computed twice from the transactions: at a training cut (as-of minu
         model: result.model, rfm: result.rfm, current: result.current, customers: result.customers,
         setup: { ...setup, epochs: result.details.epochs, seed: run.trained.model.training?.seed ?? run.config.seed, k: result.details.k },
         details: result.details,
+        warnings: run.warnings,
       };
     } catch (error) {
       return fail(this, error);
