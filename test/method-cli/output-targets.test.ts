@@ -9,7 +9,7 @@ import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, re
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bundled, cvnet, root, setup } from './helpers.js';
 
 let dir: string;
@@ -20,7 +20,6 @@ beforeAll(() => {
   // Two customers, one purchase each, before as-of.
   writeFileSync(join(dir, 'log.csv'), 'InvoiceNo,InvoiceDate,CustomerID,StockCode,Quantity,UnitPrice\n1,2020-01-02 10:00:00,c1,A,1,5\n2,2020-01-03 10:00:00,c2,A,2,7\n');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fresh directory holding only a node made by `command` (mknod needs root: undefined elsewhere). */
 function node(name: string, command: 'mknod' | 'mkfifo'): string | undefined {

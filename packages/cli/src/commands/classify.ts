@@ -1,12 +1,12 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { OptionsError, loadScorer } from '@cvnet/core/lean';
+import { loadScorer } from '@cvnet/core/lean';
 import { methodOf } from '@cvnet/core/scoring';
-import { atomicWriteStream, readModelFile, replacesInput } from '@cvnet/core/data';
+import { readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { classifyFile } from '../lib/classify-file.js';
 import type { OutputFormat } from '../lib/method-output.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
-import { writeToStdout } from '../lib/stdout.js';
+import { checkOutIsNotInput, writeOutputTo } from '../lib/stdout.js';
 
 export default class Classify extends Command {
   static override description = `Classify customers with a model trained from a project config.
@@ -42,11 +42,10 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       const model = await readModelFile(flags.model);
       // A model without a method section is refused here, naming its file.
       methodOf(model, flags.model);
-      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
+      await checkOutIsNotInput(flags.out, args.data);
       const scorer = await loadScorer();
       const text = classifyFile(scorer, model, args.data, { format, explain: flags.explain, ids: ids.ids });
-      if (flags.out === undefined) await writeToStdout(text);
-      else await atomicWriteStream(flags.out, text);
+      await writeOutputTo(flags.out, text);
     } catch (error) {
       fail(this, pseudonymizeError(error, ids));
     }

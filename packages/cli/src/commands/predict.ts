@@ -1,10 +1,9 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { OptionsError } from '@cvnet/core/lean';
-import { DataError, atomicWriteStream, openCsv, readModelFile, replacesInput } from '@cvnet/core/data';
+import { DataError, openCsv, readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
 import { predictFile } from '../lib/predict-file.js';
 import { precisionFlag, resolvePrecision } from '../lib/speed-flags.js';
-import { writeToStdout } from '../lib/stdout.js';
+import { checkOutIsNotInput, writeOutputTo } from '../lib/stdout.js';
 
 export default class Predict extends Command {
   static override description = `Append the network's output to every row of a CSV file.
@@ -31,7 +30,7 @@ The model's input columns are scaled with the ranges saved at training time (val
     try {
       const precision = resolvePrecision(flags.precision);
       const model = await readModelFile(flags.model);
-      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
+      await checkOutIsNotInput(flags.out, args.data);
       const source = await openCsv(args.data);
       const missing = model.inputs.names.filter((name) => !source.header.includes(name));
       if (missing.length > 0) {
@@ -42,11 +41,7 @@ The model's input columns are scaled with the ranges saved at training time (val
         );
       }
       const rows = predictFile(source, model, { precision });
-      if (flags.out === undefined) {
-        await writeToStdout(rows);
-      } else {
-        await atomicWriteStream(flags.out, rows);
-      }
+      await writeOutputTo(flags.out, rows);
     } catch (error) {
       fail(this, error);
     }

@@ -11,14 +11,14 @@ import {
   type SegmentEngine,
   type SegmentSubject,
 } from '@cvnet/core';
-import { DataError, atomicWriteStream, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, replacesInput, type CsvRecord, type CsvSource } from '@cvnet/core/data';
+import { DataError, csvField, csvLine, locate, openCsv, parseNumber, readModelFile, type CsvRecord, type CsvSource } from '@cvnet/core/data';
 import { loadSegmentMap, parseClass } from '../lib/beyond-input.js';
 import { fail } from '../lib/fail.js';
 import { idPolicy, pseudonymizeError, type IdPolicy } from '../lib/pseudonym-output.js';
 import { IdChecker } from '../lib/duplicate-ids.js';
 import { inFile, toRow } from '../lib/file-rows.js';
 import { idChecker, idsOnLines } from '../lib/method-output.js';
-import { writeToStdout } from '../lib/stdout.js';
+import { checkOutIsNotInput, writeOutputTo } from '../lib/stdout.js';
 
 /** Rows per scoring call for raw input (amortises the Wasm call, keeps memory flat). */
 const CHUNK = 4096;
@@ -61,7 +61,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
         return;
       }
       if (args.data === undefined) throw new OptionsError('give a customer CSV file (or --check to only prove the segment map)');
-      if (flags.out !== undefined && (await replacesInput(flags.out, args.data))) throw new OptionsError(`--out ${flags.out} is the input file ${args.data}`);
+      await checkOutIsNotInput(flags.out, args.data);
       policy = idPolicy(flags.pseudonymize);
       const { ids } = policy;
       const source = await openCsv(args.data);
@@ -71,8 +71,7 @@ Input is cvnet classify output (id, C, band, K, class, strategy, score columns),
       const map = await loadSegmentMap(flags.segments, available);
       for (const w of map.warnings) process.stderr.write(`Warning: ${w}\n`);
       const text = classified ? segmentClassified(source, map, policy) : segmentRaw(source, map, model!, ids);
-      if (flags.out === undefined) await writeToStdout(text);
-      else await atomicWriteStream(flags.out, text);
+      await writeOutputTo(flags.out, text);
     } catch (error) {
       fail(this, pseudonymizeError(error, policy));
     }
