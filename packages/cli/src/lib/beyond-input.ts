@@ -34,6 +34,19 @@ export function parseClass(text: string, path: string, line: number, column = 'c
 /** Columns a classified file has besides the indicator scores. */
 const NON_INDICATOR = new Set(['id', 'C', 'band', 'K', 'class', 'strategy', 'segment', 'level', 'K_base', 'cluster']);
 
+/**
+ * The trimmed id of the customer on `line`, recorded in `seen` (id → line).
+ * @throws DataError for an empty id, or one seen before (naming both lines; the id as `shown`).
+ */
+function uniqueId(raw: string, path: string, line: number, seen: Map<string, number>, shown: (id: string) => string = (id) => id): string {
+  const id = raw.trim();
+  if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
+  const first = seen.get(id);
+  if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(shown(id))} (first on line ${first})`, { row: line, column: 'id' });
+  seen.set(id, line);
+  return id;
+}
+
 /** One customer as the beyond-the-score commands see it. */
 export interface ScoredRow {
   line: number;
@@ -89,11 +102,7 @@ export async function readScoredFile(path: string, model: Model | undefined, eng
   const seen = new Map<string, number>();
   const customers: ScoredRow[] = [];
   for await (const { fields, line } of source.records) {
-    const id = fields[idAt]!.trim();
-    if (id === '') throw new DataError(`${locate(path, line, 'id')}: empty customer id`, { row: line, column: 'id' });
-    const first = seen.get(id);
-    if (first !== undefined) throw new DataError(`${locate(path, line, 'id')}: duplicate customer id ${JSON.stringify(id)} (first on line ${first})`, { row: line, column: 'id' });
-    seen.set(id, line);
+    const id = uniqueId(fields[idAt]!, path, line, seen);
     const num = (column: number, name: string): number | undefined => (column >= 0 ? parseNumber(fields[column]!, path, line, name) : undefined);
     const C = num(cAt, 'C');
     const band = num(bandAt, 'band');
@@ -151,12 +160,8 @@ export async function readRun(path: string, ids: (id: string) => string): Promis
   const run: RunCustomer[] = [];
   const seen = new Map<string, number>();
   for await (const r of source.records) {
-    const id = r.fields[at('id')]!.trim();
-    if (id === '') throw new DataError(`${locate(path, r.line, 'id')}: empty customer id`, { row: r.line, column: 'id' });
-    const first = seen.get(id);
-    // Quoted as written out (a pseudonym with --pseudonymize).
-    if (first !== undefined) throw new DataError(`${locate(path, r.line, 'id')}: duplicate customer id ${JSON.stringify(ids(id))} (first on line ${first})`, { row: r.line, column: 'id' });
-    seen.set(id, r.line);
+    // A repeated id is quoted as written out (a pseudonym with --pseudonymize).
+    const id = uniqueId(r.fields[at('id')]!, path, r.line, seen, ids);
     const num = (name: string): number | undefined => (at(name) >= 0 ? parseNumber(r.fields[at(name)]!, path, r.line, name) : undefined);
     const K = num('K');
     const C = num('C');
