@@ -104,12 +104,22 @@ export function numericValue(source: IndicatorSource, row: CustomerRow, cell: Ce
   const v = row[source.days_since];
   if (isBlank(v)) return null;
   const day = isoDay(String(v));
-  const where = `row ${cell.line}, column "${source.days_since}" (indicator "${cell.indicator}")`;
-  const detail = { row: cell.line, column: source.days_since, indicator: cell.indicator };
-  if (day === null) throw new DataError(`${where}: expected a date as YYYY-MM-DD, got ${JSON.stringify(v)}`, detail);
-  const days = (isoDay(source.asOf) ?? NaN) - day;
-  if (days < 0) throw new DataError(`${where}: date ${String(v)} is after asOf ${source.asOf}`, detail);
+  // Runs once per customer: the message parts are made only for an error, asOf's day only once.
+  const refuse = (problem: string): never => {
+    throw new DataError(`row ${cell.line}, column "${source.days_since}" (indicator "${cell.indicator}"): ${problem}`, { row: cell.line, column: source.days_since, indicator: cell.indicator });
+  };
+  if (day === null) return refuse(`expected a date as YYYY-MM-DD, got ${JSON.stringify(v)}`);
+  const days = asOfDay(source.asOf) - day;
+  if (days < 0) return refuse(`date ${String(v)} is after asOf ${source.asOf}`);
   return days;
+}
+
+const asOfDays = new Map<string, number>();
+/** isoDay of a config's asOf (checked when the config was read), parsed once per text. */
+function asOfDay(asOf: string): number {
+  let day = asOfDays.get(asOf);
+  if (day === undefined) asOfDays.set(asOf, (day = isoDay(asOf) ?? NaN));
+  return day;
 }
 
 /** The text raw value of a single-column source (categorical rules); `null` when empty. */

@@ -6,6 +6,7 @@
 import { invalidConfigError } from '../config-issues.js';
 import { ConfigError, DataError } from '../errors.js';
 import { parseJsonc } from '../indicators/jsonc.js';
+import { isBlank } from '../indicators/source.js';
 import { decimalValue } from '../number-text.js';
 import type { CustomerClass } from '../method/classify.js';
 import type { ScoredCustomer } from '../method/score-model.js';
@@ -84,8 +85,8 @@ function valueOf(subject: SegmentSubject, key: VarKey, who: string): Value | und
     const column = key.slice(6);
     if (!subject.fields || !(column in subject.fields)) return undefined;
     const raw = subject.fields[column];
-    if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return null;
-    const x = typeof raw === 'number' ? raw : (decimalValue(raw) ?? NaN);
+    if (isBlank(raw)) return null;
+    const x = typeof raw === 'number' ? raw : (decimalValue(String(raw)) ?? NaN);
     if (!Number.isFinite(x)) throw new DataError(`${who}, column "${column}": the segment rules compare it with numbers, got ${JSON.stringify(raw)}`, { column });
     return x;
   }
