@@ -20,7 +20,7 @@ export async function readModelJson(path: string): Promise<unknown> {
       error.code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot read (${error.message})`,
     );
   });
-  return parseModelJson(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
+  return parseModelJson(text, path);
 }
 
 /**

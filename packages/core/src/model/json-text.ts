@@ -10,7 +10,8 @@ import { ModelError } from '../errors.js';
  */
 export function parseModelJson(text: string, source: string): unknown {
   try {
-    return JSON.parse(text);
+    // A UTF-8 byte order mark (some Windows editors write one) is not JSON, but the file is.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new ModelError(`${source}: not valid JSON (${(error as Error).message.replace(/\r\n|\r|\n/g, '\\n')})`);
   }
