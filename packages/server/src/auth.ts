@@ -21,10 +21,25 @@ export async function tokensEqual(given: string, expected: string): Promise<bool
  * space in it (often a newline left by a secret file) could never match:
  * a bearer token is one run of visible characters (RFC 6750, section 2.1).
  */
-export function tokenProblem(name: string, value: string): string | undefined {
+function tokenProblem(name: string, value: string): string | undefined {
   if (/\s/.test(value)) return `${name} contains white space, which a bearer token cannot carry (a line break from a secret file?)`;
   if (value.length < 16) return `${name} is shorter than 16 characters; use a long random token`;
   return undefined;
+}
+
+/** The server's tokens as configured in the environment (empty means unset), with what is wrong with any of them. */
+export function tokensFromEnv(env: { readonly CVNET_API_TOKEN?: string | undefined; readonly CVNET_ADMIN_TOKEN?: string | undefined }): { apiToken?: string; adminToken?: string; problems: string[] } {
+  const problems: string[] = [];
+  const token = (name: 'CVNET_API_TOKEN' | 'CVNET_ADMIN_TOKEN'): string | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const problem = tokenProblem(name, value);
+    if (problem !== undefined) problems.push(problem);
+    return value;
+  };
+  const apiToken = token('CVNET_API_TOKEN');
+  const adminToken = token('CVNET_ADMIN_TOKEN');
+  return { ...(apiToken === undefined ? {} : { apiToken }), ...(adminToken === undefined ? {} : { adminToken }), problems };
 }
 
 const CHALLENGE = 'Bearer realm="cvnet"';

@@ -7,7 +7,7 @@
 import wasmModule from '@cvnet/core/wasm/cvnet.wasm';
 import { createEngine } from '@cvnet/core';
 import { createApp } from './app.js';
-import { tokenProblem } from './auth.js';
+import { tokensFromEnv } from './auth.js';
 import { jsonLogger, type Logger } from './log.js';
 import { loadModelState, ModelStore } from './model-state.js';
 import { segmentsSetting, type SegmentsSetting } from './segments.js';
@@ -47,12 +47,10 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
   const mapConfigured = env.CVNET_SEGMENTS !== undefined && env.CVNET_SEGMENTS !== '';
   let segments: SegmentsSetting | undefined;
   // A token that can never match would lock every client out: the worker stays not ready, saying why.
-  const tokenProblems = (['CVNET_API_TOKEN', 'CVNET_ADMIN_TOKEN'] as const).flatMap((name) => {
-    const value = env[name];
-    return value ? (tokenProblem(name, value) ?? []) : [];
-  });
+  const tokens = tokensFromEnv(env);
+  const usable = tokens.problems.length === 0;
   try {
-    if (tokenProblems.length > 0) throw new Error(tokenProblems.join('; '));
+    if (!usable) throw new Error(tokens.problems.join('; '));
     if (mapConfigured) segments = segmentsSetting(env.CVNET_SEGMENTS, 'CVNET_SEGMENTS binding');
     if (raw === undefined) store.fail('no model: set the CVNET_MODEL binding or bundle a model with createWorker({ model })');
     else store.replace(await loadModelState(engine, typeof raw === 'string' ? JSON.parse(raw.replace(/^\uFEFF/, '')) : raw, source, segments === undefined ? {} : { segments }));
@@ -68,9 +66,9 @@ async function build(options: WorkerOptions, env: WorkerEnv, log: Logger): Promi
     ...(maxCustomers === undefined ? {} : { maxCustomers }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
     // With a token problem no model is ever loaded (and PUT is off below), so every request meets the not-ready 503.
-    ...(env.CVNET_API_TOKEN && tokenProblems.length === 0 ? { apiToken: env.CVNET_API_TOKEN } : {}),
+    ...(tokens.apiToken !== undefined && usable ? { apiToken: tokens.apiToken } : {}),
     // Without its configured map, PUT /v1/model would serve models with another map: keep it off.
-    ...(env.CVNET_ADMIN_TOKEN && tokenProblems.length === 0 && (segments !== undefined || !mapConfigured) ? { adminToken: env.CVNET_ADMIN_TOKEN } : {}),
+    ...(tokens.adminToken !== undefined && usable && (segments !== undefined || !mapConfigured) ? { adminToken: tokens.adminToken } : {}),
     ...(segments === undefined ? {} : { segments }),
   });
   return (request) => app.fetch(request);

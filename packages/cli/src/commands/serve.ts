@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { OptionsError } from '@cvnet/core';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CUSTOMERS, tokenProblem } from '@cvnet/server';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CUSTOMERS, tokensFromEnv } from '@cvnet/server';
 import { startNodeServer, type NodeServer } from '@cvnet/server/node';
 import { fail } from '../lib/fail.js';
 
@@ -28,17 +28,10 @@ Scores equal "cvnet classify" (same scorer); every customer also gets its segmen
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
-    const token = (name: string): string | undefined => {
-      const value = process.env[name];
-      if (value === undefined || value === '') return undefined;
-      const problem = tokenProblem(name, value);
-      if (problem !== undefined) throw new OptionsError(problem);
-      return value;
-    };
     let server: NodeServer;
     try {
-      const apiToken = token('CVNET_API_TOKEN');
-      const adminToken = token('CVNET_ADMIN_TOKEN');
+      const { apiToken, adminToken, problems } = tokensFromEnv(process.env);
+      if (problems.length > 0) throw new OptionsError(problems[0]!);
       server = await startNodeServer({
         modelPath: flags.model, port: flags.port, host: flags.host, watch: flags.watch,
         maxCustomers: flags['max-customers'], bodyLimit: flags['body-limit'], drainMs: flags['drain-ms'],
