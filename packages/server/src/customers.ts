@@ -152,17 +152,20 @@ export function customerIssues(
   const checks = first === -1 ? undefined : rowChecks(model, new Set(Object.keys(items[first] as CustomerRow)));
   const seen = new Map<string, number>();
   for (const [index, item] of items.entries()) {
-    const issues: RowIssue[] = [...(shape.get(index) ?? [])];
+    // Most rows have no issue at all: nothing is allocated for them.
+    const earlier = shape.get(index);
+    const issues: RowIssue[] = earlier === undefined ? [] : [...earlier];
     if (checks !== undefined && isRow(item)) {
       if (index === first) issues.push(...checks.missing);
-      const reported = new Set(issues.map((i) => i.field)); // a field with a shape issue is not reported twice
+      // A field with a shape issue is not reported twice.
+      const reported = issues.length === 0 ? undefined : new Set(issues.map((i) => i.field));
       for (const [field, check] of checks.fields) {
-        const detail = reported.has(field) ? undefined : check(item[field]);
+        const detail = reported?.has(field) ? undefined : check(item[field]);
         if (detail !== undefined) issues.push({ field, detail });
       }
       // An id already reported (blank, or a number that lost digits) says nothing about duplicates.
       const id = item[checks.idColumn];
-      if (!isBlank(id) && !issues.some((i) => i.field === checks.idColumn)) {
+      if (!isBlank(id) && (issues.length === 0 || !issues.some((i) => i.field === checks.idColumn))) {
         const key = String(id).trim();
         const before = seen.get(key);
         if (before === undefined) seen.set(key, index);
