@@ -89,10 +89,6 @@ class LineCounter {
   }
 }
 
-/** The trimmed header, or a DataError for an unnamed or repeated column. */
-function checkedHeader(fields: readonly string[], line: number): string[] {
-  return checkHeader(fields, where(line), line);
-}
 
 /** A DataError naming the first missing column, or the last one for extra fields, unless the row is as wide as the header. */
 function checkWidth(header: readonly string[], fields: readonly string[], line: number): void {
@@ -171,7 +167,7 @@ export function readCsvText(text: string, options: ReadCsvTextOptions = {}): Csv
     const line = lines.lineOfRecordEndingAt(info.bytes);
     parsed = info.bytes;
     if (header === undefined) {
-      header = checkedHeader(fields, line);
+      header = checkHeader(fields, where(line), line);
     } else {
       checkWidth(header, fields, line);
       if (records.length >= limit) throw new CsvRecordLimitError(limit, line);
