@@ -6,6 +6,7 @@ import {
   Batch, useNetwork, releaseNetwork, paramCount, outputCount,
   batchOpen, batchClose, batchForward, batchBackward, score,
 } from './network';
+import { writeShortest } from './shortest';
 
 export { train } from './traingdx';
 
@@ -77,4 +78,15 @@ export function sliceClose(): void {
   if (b != null) batchClose(b);
   slice = null;
   releaseNetwork();
+}
+
+/** Writes String(values[i]) for i < n at out, each followed by '\n'; returns the bytes written. */
+export function formatNumbers(values: usize, n: i32, out: usize): i32 {
+  let p = out;
+  for (let i = 0; i < n; i++) {
+    p += writeShortest(load<f64>(values + (<usize>i << 3)), p);
+    store<u8>(p, 0x0A);
+    p++;
+  }
+  return <i32>(p - out);
 }
