@@ -45,6 +45,8 @@ export class IdChecker {
   private readonly cap: number;
   private spill: Spill | undefined;
   private readonly tmp: string;
+  /** IdTable.warm's results, kept so that its loads are not optimised away. */
+  private warmed = 0;
 
   /**
    * @param where the file (and the id column, once known) for messages.
@@ -71,6 +73,7 @@ export class IdChecker {
 
   /** Records each id (by hash) on its line; throws at the first one seen before (in memory). */
   async check(hashes: Int32Array, lines: ArrayLike<number>): Promise<void> {
+    if (this.spill === undefined) this.warmed ^= this.table.warm(hashes);
     for (let i = 0; i < lines.length; i++) {
       const hi = hashes[2 * i]!;
       const lo = hashes[2 * i + 1]!;
