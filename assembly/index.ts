@@ -90,3 +90,5 @@ export function formatNumbers(values: usize, n: i32, out: usize): i32 {
   }
   return <i32>(p - out);
 }
+
+export { classifyLines, linesClose, linesOpen } from './classify-lines';

@@ -16,8 +16,10 @@ import {
   type Engine, type Model,
 } from '@cvnet/core';
 import { openCsv } from '@cvnet/core/data';
+import { LineClassifier } from '@cvnet/core/scoring';
 import { CsvBytes } from '../../packages/cli/src/lib/csv-bytes.js';
 import { classifyFile } from '../../packages/cli/src/lib/classify-file.js';
+import { hashIds } from '../../packages/cli/src/lib/id-table.js';
 import { linePlan, scoreLines } from '../../packages/cli/src/lib/line-scorer.js';
 import { toRow } from '../../packages/cli/src/lib/file-rows.js';
 import { loadConfig, readCustomers } from '../../packages/cli/src/lib/method-input.js';
@@ -31,6 +33,9 @@ vi.mock('../../packages/cli/src/lib/line-scorer.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../packages/cli/src/lib/line-scorer.js')>();
   return { ...original, scoreLines: vi.fn(original.scoreLines) };
 });
+
+// LineClassifier.classify watched too: which blocks Wasm took, and which it handed back.
+const wasmCalls = vi.spyOn(LineClassifier.prototype, 'classify');
 
 type Outcome = { text: string } | { error: string };
 
@@ -97,11 +102,15 @@ describe('classifyFile equals the general path', () => {
     const [head, ...body] = plain.split('\n');
     const noted = [`${head},"a\nnote"`, ...body.map((l) => (l === '' ? l : `${l},x`))].join('\n');
     await same(noted, survey);
-    // … and read in bulk from the line after it.
+    // … and read in bulk from the line after it, in Wasm, or by scoreLines for JSON lines.
     vi.mocked(scoreLines).mockClear();
+    wasmCalls.mockClear();
     const path = join(dir, `f${files++}.csv`);
     writeFileSync(path, noted);
     await outcome(classifyFile(engine, survey, path, { format: 'csv' }));
+    expect(wasmCalls.mock.calls.map((call) => call[1])).toEqual([3]);
+    expect(wasmCalls.mock.results[0]?.value).toBeDefined();
+    await outcome(classifyFile(engine, survey, path, { format: 'jsonl' }));
     expect(vi.mocked(scoreLines).mock.calls.map((call) => call[2])).toEqual([3]);
     expect(vi.mocked(scoreLines).mock.results[0]?.value).toBeDefined();
   });
@@ -158,6 +167,39 @@ describe('classifyFile equals the general path', () => {
     expect(dupFar).toEqual({ error: expect.stringContaining(`row 291, column "id": duplicate customer id ${JSON.stringify(rows[0]!.id)} (first on row 2)`) });
   });
 
+  it('with duplicate ids between a block classified in Wasm and one it hands back', async () => {
+    const lines = plain.split('\n');
+    // Line 3's quoted id sends its block to the JavaScript path; line 260 repeats that id, and line 280 repeats line 250's.
+    lines[2] = lines[2]!.replace(/^([^,]+)/, '"$1"');
+    lines[259] = lines[259]!.replace(/^[^,]+/, rows[1]!.id);
+    expect(await same(lines.join('\n'), survey)).toEqual({ error: expect.stringContaining(`row 260, column "id": duplicate customer id ${JSON.stringify(rows[1]!.id)} (first on row 3)`) });
+    lines[259] = lines[259]!.replace(/^[^,]+/, 'fresh-id');
+    lines[2] = lines[2]!.replace(/^"([^"]+)"/, '$1');
+    lines[279] = `"${rows[248]!.id}"${lines[279]!.slice(lines[279]!.indexOf(','))}`;
+    expect(await same(lines.join('\n'), survey)).toEqual({ error: expect.stringContaining(`row 280, column "id": duplicate customer id ${JSON.stringify(rows[248]!.id)} (first on row 250)`) });
+  });
+
+  it('with cut points on raw columns (iFood, each indicator one numeric column), read in Wasm where no income is missing', async () => {
+    const { config } = await loadConfig(ifoodConfig);
+    // Sums, counts and dates become one numeric column; the categorical rule becomes cuts.
+    const columns = ['NumWebPurchases', 'MntWines', 'AcceptedCmp1', 'Kidhome'];
+    const indicators = config.indicators.map((indicator, i) => ({
+      ...indicator,
+      source: typeof indicator.source === 'string' ? indicator.source : columns[i % columns.length]!,
+      rule: indicator.rule.type === 'categorical' ? { type: 'cuts' as const, cuts: [0], direction: 'lower' as const } : indicator.rule,
+    }));
+    const table = await readCustomers(sharedData('ifood_ml_project1_data.csv'));
+    const model = trainCustomerValue(engine, { ...config, indicators, training: { epochs: 30 } }, table.rows, { numbering: { lines: table.lines } }).model;
+    expect(model.method!.system.indicators.some((i) => i.rule.type === 'cuts')).toBe(true);
+    wasmCalls.mockClear();
+    const out = await same(readFileSync(table.path), model);
+    expect('text' in out && out.text.split('\n')).toHaveLength(2240 + 2);
+    // Blocks of 64 bytes hold a line each (iFood lines are longer): 24 customers without an income go the JavaScript way.
+    const results = wasmCalls.mock.results.map((r) => r.value);
+    expect(results.filter((r) => r !== undefined).length).toBeGreaterThan(2000);
+    expect(results.filter((r) => r === undefined).length).toBeGreaterThanOrEqual(24);
+  });
+
   it('writing pseudonyms', async () => {
     const pseudonym = pseudonymizerFromEnv({ CVNET_PSEUDONYM_KEY: 'k'.repeat(32) });
     const out = await same(plain, survey, 'csv', { ids: pseudonym });
@@ -194,6 +236,25 @@ describe('the bulk reader takes plain lines', () => {
     const plan2 = linePlan(survey, [...header, 'note'])!;
     const noted = body.toString().replace(/\n/g, ',"a ""b"", c"\n');
     expect([...scoreLines(plan2, Buffer.from(noted), 2)!.matrix.values]).toEqual([...fast.matrix.values]);
+  });
+
+  it('classifies them in Wasm, with the ids\' hashes and lines the duplicate check takes', async () => {
+    wasmCalls.mockClear();
+    const path = join(dir, `f${files++}.csv`);
+    writeFileSync(path, plain);
+    await outcome(classifyFile(engine, survey, path, { format: 'csv', blockBytes: 700 }));
+    const results = wasmCalls.mock.results.map((r) => r.value as ReturnType<LineClassifier['classify']>);
+    expect(results.length).toBeGreaterThan(10);
+    expect(results.every((r) => r !== undefined)).toBe(true);
+    const hashes = Int32Array.from(results.flatMap((r) => [...r!.hashes]));
+    expect([...hashes]).toEqual([...hashIds(rows.map((r) => r.id))]);
+    expect(results.flatMap((r) => [...r!.lines])).toEqual(rows.map((_, i) => i + 2));
+    // Not for JSON lines, explanations or pseudonyms: CsvBytes and formatColumns write those.
+    wasmCalls.mockClear();
+    await outcome(classifyFile(engine, survey, path, { format: 'jsonl' }));
+    await outcome(classifyFile(engine, survey, path, { format: 'csv', explain: true }));
+    await outcome(classifyFile(engine, survey, path, { format: 'csv', ids: (id) => `p${id}` }));
+    expect(wasmCalls).not.toHaveBeenCalled();
   });
 
   it("starts where openCsv's rows start: after a BOM, blank lines and the header, quoted or not, on one line or more", async () => {

@@ -25,3 +25,4 @@ export {
 } from './method/score-model.js';
 export { explainCustomers, explanationHeader, type Explanations } from './explain/integrated.js';
 export { pseudonymizerFromEnv } from './privacy/pseudonymize.js';
+export { FIELD_ID, FIELD_SKIP, LineClassifier, type ClassifiedLines, type LineReading } from './wasm/line-classifier.js';

@@ -44,7 +44,9 @@ For every customer: indicator scores on the model's own scale (the cut points fi
       methodOf(model, flags.model);
       await checkOutIsNotInput(flags.out, args.data);
       const scorer = await loadScorer();
-      const text = classifyFile(scorer, model, args.data, { format, explain: flags.explain, ids: ids.ids });
+      // Ids as they are (no mapping) take the Wasm path when the output is plain CSV.
+      const mapping = ids.pseudonymized ? { ids: ids.ids } : {};
+      const text = classifyFile(scorer, model, args.data, { format, explain: flags.explain, ...mapping });
       await writeOutputTo(flags.out, text);
     } catch (error) {
       fail(this, pseudonymizeError(error, ids));

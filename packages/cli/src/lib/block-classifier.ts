@@ -1,13 +1,16 @@
 /**
  * One block of whole CSV lines in, its classified output out (the bulk path
- * of `cvnet classify`, see classify-file.ts). Plain lines are scored from
- * their bytes (line-scorer.ts); a block with anything else goes through openCsv's
- * records and scoreColumns, so the output and the errors are the same
- * either way, only faster for the common case.
+ * of `cvnet classify`, see classify-file.ts). Plain lines of numbers are
+ * classified in Wasm (LineClassifier) when the output is plain CSV; else,
+ * or when Wasm refuses the block, they are scored from their bytes
+ * (line-scorer.ts); a block with anything else goes through openCsv's
+ * records and scoreColumns, so the output and the errors are the same on
+ * every path, only faster for the common case.
  */
-import type { Model, Scorer } from '@cvnet/core/lean';
-import { scoreMatrix, type ScoredColumns } from '@cvnet/core/scoring';
-import { DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
+import { isUtf8 } from 'node:buffer';
+import { loadModule, type Model, type Scorer } from '@cvnet/core/lean';
+import { LineClassifier, methodOf, scoreMatrix, type ScoredColumns } from '@cvnet/core/scoring';
+import { csvField, DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
 import { hashIds } from './id-table.js';
 import { linePlan, scoreLines, type LinePlan } from './line-scorer.js';
@@ -42,14 +45,24 @@ export class BlockClassifier {
     private readonly setup: BlockSetup,
     private readonly plan: LinePlan,
     private readonly options: FormatOptions,
+    /** The Wasm path, for plain CSV output of the ids as they are. */
+    private readonly wasm: LineClassifier | undefined,
   ) {
     this.csv = setup.format === 'csv' && options.explain === undefined ? new CsvBytes(options.ids ?? ((id) => id)) : undefined;
   }
 
   /** A classifier, or undefined when the model reads columns only the general path can (see linePlan). */
-  static create(scorer: Scorer, model: Model, setup: BlockSetup, options: FormatOptions): BlockClassifier | undefined {
+  static async create(scorer: Scorer, model: Model, setup: BlockSetup, options: FormatOptions): Promise<BlockClassifier | undefined> {
     const plan = linePlan(model, setup.header);
-    return plan && new BlockClassifier(scorer, model, setup, plan, options);
+    if (plan === undefined) return undefined;
+    const plain = setup.format === 'csv' && options.explain === undefined && options.ids === undefined;
+    const wasm = plain ? await wasmClassifier(model, plan) : undefined;
+    return new BlockClassifier(scorer, model, setup, plan, options, wasm);
+  }
+
+  /** Frees the Wasm path's instance memory. */
+  dispose(): void {
+    this.wasm?.dispose();
   }
 
   /**
@@ -62,6 +75,9 @@ export class BlockClassifier {
    * @throws DataError naming file, line and column.
    */
   classify(bytes: Buffer, at: CsvPosition): ClassifiedBlock | undefined {
+    // Bytes that are not UTF-8 are the record reader's to refuse (scoreLines hands them over).
+    const classified = this.wasm !== undefined && isUtf8(bytes) ? this.wasm.classify(bytes, at.line + 1) : undefined;
+    if (classified !== undefined) return classified;
     const { path, header, format } = this.setup;
     const fast = scoreLines(this.plan, bytes, at.line + 1);
     let batch: ScoredColumns;
@@ -80,4 +96,15 @@ export class BlockClassifier {
     const output = this.csv ? this.csv.write(batch) : encoder.encode(formatColumns(batch, format, false, this.options));
     return { output, hashes, lines };
   }
+}
+
+/** The Wasm path for lines the plan reads as single numbers (no dates, categories or sums), else undefined. */
+async function wasmClassifier(model: Model, plan: LinePlan): Promise<LineClassifier | undefined> {
+  if (plan.texts.length > 0 || plan.plans.some((p) => p.combine !== 'value')) return undefined;
+  const { strategies } = methodOf(model);
+  return LineClassifier.create(await loadModule(), model, {
+    fields: plan.fields,
+    indicators: plan.plans.map((p) => ({ slot: p.slots[0]!, rule: p.indicator.rule })),
+    strategyFields: [csvField(strategies.A), csvField(strategies.B), csvField(strategies.C), csvField(strategies.D)],
+  });
 }

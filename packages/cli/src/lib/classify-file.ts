@@ -49,9 +49,10 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
   const ids = idChecker(scorer, model, setup, idCap === undefined ? {} : { cap: idCap });
   let rest: CsvSource = source;
   let withHeader = true;
+  let classifier: BlockClassifier | undefined;
   try {
     const start = source.dataStart;
-    const classifier = BlockClassifier.create(scorer, model, setup, formatOptions);
+    classifier = await BlockClassifier.create(scorer, model, setup, formatOptions);
     if (classifier !== undefined) {
       await source.close();
       const dataBytes = (await stat(path)).size - start.byte;
@@ -84,5 +85,6 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
     yield* formatStream(scoreStream(scorer, model, rest, ids), indicators, format, formatOptions, withHeader);
   } finally {
     ids.dispose();
+    classifier?.dispose();
   }
 }
