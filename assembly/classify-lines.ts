@@ -138,8 +138,8 @@ export function classifyLines(
   bytes: usize, length: i32, firstLine: f64, maxRows: i32, out: usize, hashes: usize, lines: usize, result: usize,
 ): i32 {
   const n = indicators;
-  // Per row: the scores, the network's inputs, C, band, and where the id lies.
-  const scores = heap.alloc(<usize>max(maxRows * n, 1) << 3);
+  // Per row: the scores (a byte each), the network's inputs, C, and where the id lies.
+  const scores = heap.alloc(<usize>max(maxRows * n, 8));
   const inputs = heap.alloc(<usize>max(maxRows * n, 1) << 3);
   const values = heap.alloc(<usize>max(maxRows, 1) << 3); // C, then K
   const K = heap.alloc(<usize>max(maxRows, 1) << 3);
@@ -159,7 +159,7 @@ export function classifyLines(
       const to = bytes + <usize>load<i32>(idAt + (<usize>r << 3) + 4);
       hashId(from, to, hashes + (<usize>r << 3));
       store<f64>(lines + (<usize>r << 3), firstLine + <f64>r);
-      o = writeRow(o, from, to, load<f64>(values + (<usize>r << 3)), k, scores + (<usize>(r * n) << 3));
+      o = writeRow(o, from, to, load<f64>(values + (<usize>r << 3)), k, scores + <usize>(r * n));
     }
     store<i32>(result, <i32>(o - out));
   }
@@ -229,7 +229,7 @@ function parseLines(bytes: usize, length: i32, maxRows: i32, scores: usize, inpu
     }
     p = q + 1;
     if (field != width) return REFUSED;
-    if (!scoreRow(scores + (<usize>(rows * n) << 3), inputs + (<usize>(rows * n) << 3), values + (<usize>rows << 3))) return REFUSED;
+    if (!scoreRow(scores + <usize>(rows * n), inputs + (<usize>(rows * n) << 3), values + (<usize>rows << 3))) return REFUSED;
     store<i32>(idAt + (<usize>rows << 3), <i32>(idFrom - bytes));
     store<i32>(idAt + (<usize>rows << 3) + 4, <i32>(idTo - bytes));
     rows++;
@@ -285,14 +285,15 @@ function scoreRow(scores: usize, inputs: usize, values: usize): bool {
       while (g < count && load<f64>(cuts + (<usize>g << 3)) < v) g++;
       s = load<f64>(cuts + (<usize>(count + g) << 3));
     }
-    store<f64>(scores + (<usize>j << 3), s);
-    // Scores are integers 1–5 (the host checks a cuts rule's), so the input is looked up.
-    store<f64>(inputs + (<usize>j << 3), load<f64>(inputsOfScore + (<usize>(8 * j + <i32>s) << 3)));
+    // Scores are integers 1–5 (the host checks a cuts rule's): a byte, and the input is looked up.
+    const score = <i32>s;
+    store<u8>(scores + <usize>j, score);
+    store<f64>(inputs + (<usize>j << 3), load<f64>(inputsOfScore + (<usize>(8 * j + score) << 3)));
   }
   let sum: f64 = 0;
   for (let k = 0; k < currentCount; k++) {
     const pair = current + (<usize>(2 * k) << 3);
-    const s = load<f64>(scores + (<usize>(<i32>load<f64>(pair)) << 3));
+    const s = <f64>load<u8>(scores + <usize>(<i32>load<f64>(pair)));
     if (!(s >= 1 && s <= 5)) return false;
     sum += s * load<f64>(pair + 8);
   }
@@ -329,7 +330,7 @@ function writeRow(o: usize, from: usize, to: usize, C: f64, k: f64, scores: usiz
   o += bytes;
   for (let j = 0; j < indicators; j++) {
     store<u8>(o++, COMMA);
-    store<u8>(o++, 48 + <i32>load<f64>(scores + (<usize>j << 3)));
+    store<u8>(o++, 48 + load<u8>(scores + <usize>j));
   }
   store<u8>(o++, LF);
   return o;

@@ -16,7 +16,8 @@ import {
   type Engine, type Model,
 } from '@cvnet/core';
 import { openCsv } from '@cvnet/core/data';
-import { LineClassifier } from '@cvnet/core/scoring';
+import { LineThread, loadModule } from '@cvnet/core/lean';
+import { LineInstance } from '@cvnet/core/scoring';
 import { CsvBytes } from '../../packages/cli/src/lib/csv-bytes.js';
 import { classifyFile } from '../../packages/cli/src/lib/classify-file.js';
 import { hashIds } from '../../packages/cli/src/lib/id-table.js';
@@ -34,8 +35,9 @@ vi.mock('../../packages/cli/src/lib/line-scorer.js', async (importOriginal) => {
   return { ...original, scoreLines: vi.fn(original.scoreLines) };
 });
 
-// LineClassifier.classify watched too: which blocks Wasm took, and which it handed back.
-const wasmCalls = vi.spyOn(LineClassifier.prototype, 'classify');
+// The Wasm path watched too, on this thread and the worker's: which blocks Wasm took, and which it handed back.
+const wasmCalls = vi.spyOn(LineInstance.prototype, 'classify');
+const threadCalls = vi.spyOn(LineThread.prototype, 'classify');
 
 type Outcome = { text: string } | { error: string };
 
@@ -77,6 +79,8 @@ async function same(text: string | Buffer, model: Model, format: OutputFormat = 
   }
   // The duplicate check spilling to disk after 7 ids.
   expect(await outcome(classifyFile(engine, model, path, { format, blockBytes: 700, idCap: 7, ...extra }))).toEqual(expected);
+  // A worker thread taking some of the blocks.
+  expect(await outcome(classifyFile(engine, model, path, { format, blockBytes: 700, threadFrom: 0, ...extra }))).toEqual(expected);
   return expected;
 }
 
@@ -243,7 +247,7 @@ describe('the bulk reader takes plain lines', () => {
     const path = join(dir, `f${files++}.csv`);
     writeFileSync(path, plain);
     await outcome(classifyFile(engine, survey, path, { format: 'csv', blockBytes: 700 }));
-    const results = wasmCalls.mock.results.map((r) => r.value as ReturnType<LineClassifier['classify']>);
+    const results = wasmCalls.mock.results.map((r) => r.value as ReturnType<LineInstance['classify']>);
     expect(results.length).toBeGreaterThan(10);
     expect(results.every((r) => r !== undefined)).toBe(true);
     const hashes = Int32Array.from(results.flatMap((r) => [...r!.hashes]));
@@ -255,6 +259,28 @@ describe('the bulk reader takes plain lines', () => {
     await outcome(classifyFile(engine, survey, path, { format: 'csv', explain: true }));
     await outcome(classifyFile(engine, survey, path, { format: 'csv', ids: (id) => `p${id}` }));
     expect(wasmCalls).not.toHaveBeenCalled();
+  });
+
+  it('hands blocks to a worker thread, whose results come back in file order', async () => {
+    threadCalls.mockClear();
+    const path = join(dir, `f${files++}.csv`);
+    writeFileSync(path, plain);
+    const threaded = await outcome(classifyFile(engine, survey, path, { format: 'csv', blockBytes: 700, threadFrom: 0 }));
+    expect(threaded).toEqual(await outcome(classifyFile(engine, survey, path, { format: 'csv', blockBytes: 700 })));
+    const results = await Promise.all(threadCalls.mock.results.map((r) => r.value as ReturnType<LineThread['classify']>));
+    expect(results.length).toBeGreaterThan(2);
+    expect(results.every((r) => r !== undefined && r.lines.length > 0)).toBe(true);
+    // A worker that fails rejects what it was sent, naming itself, instead of leaving the caller waiting.
+    const broken = new LineThread(await loadModule(), null as never);
+    try {
+      await expect(broken.classify(Buffer.from('x\n'), 2)).rejects.toThrow(/the classify worker thread (failed|stopped)/);
+    } finally {
+      broken.close();
+    }
+    // Not below threadFrom (2 MiB by default).
+    threadCalls.mockClear();
+    await outcome(classifyFile(engine, survey, path, { format: 'csv', blockBytes: 700 }));
+    expect(threadCalls).not.toHaveBeenCalled();
   });
 
   it("starts where openCsv's rows start: after a BOM, blank lines and the header, quoted or not, on one line or more", async () => {

@@ -23,3 +23,4 @@ export { applyMinMax, fitMinMax, type MinMax, type MinMaxOptions } from './model
 export { loadEngine, loadModule, loadScorer } from './wasm/node.js';
 export type { Scorer } from './wasm/engine.js';
 export type { Engine, ForwardOptions, Network, Precision } from './network/types.js';
+export { LineThread } from './wasm/line-thread.js';

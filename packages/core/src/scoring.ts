@@ -25,4 +25,5 @@ export {
 } from './method/score-model.js';
 export { explainCustomers, explanationHeader, type Explanations } from './explain/integrated.js';
 export { pseudonymizerFromEnv } from './privacy/pseudonymize.js';
-export { FIELD_ID, FIELD_SKIP, LineClassifier, type ClassifiedLines, type LineReading } from './wasm/line-classifier.js';
+export { FIELD_ID, FIELD_SKIP, prepareLines, type LineReading } from './wasm/line-classifier.js';
+export { LineInstance, type ClassifiedLines, type PreparedLines } from './wasm/line-instance.js';

@@ -9,7 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { loadModule, type Model, type Scorer } from '@cvnet/core/lean';
-import { LineClassifier, methodOf, scoreMatrix, type ScoredColumns } from '@cvnet/core/scoring';
+import { LineInstance, methodOf, prepareLines, scoreMatrix, type PreparedLines, type ScoredColumns } from '@cvnet/core/scoring';
 import { csvField, DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
 import { hashIds } from './id-table.js';
@@ -45,8 +45,9 @@ export class BlockClassifier {
     private readonly setup: BlockSetup,
     private readonly plan: LinePlan,
     private readonly options: FormatOptions,
-    /** The Wasm path, for plain CSV output of the ids as they are. */
-    private readonly wasm: LineClassifier | undefined,
+    /** The Wasm path's plan (for plain CSV output of the ids as they are), for a worker thread too. */
+    readonly prepared: PreparedLines | undefined,
+    private readonly wasm: LineInstance | undefined,
   ) {
     this.csv = setup.format === 'csv' && options.explain === undefined ? new CsvBytes(options.ids ?? ((id) => id)) : undefined;
   }
@@ -56,8 +57,9 @@ export class BlockClassifier {
     const plan = linePlan(model, setup.header);
     if (plan === undefined) return undefined;
     const plain = setup.format === 'csv' && options.explain === undefined && options.ids === undefined;
-    const wasm = plain ? await wasmClassifier(model, plan) : undefined;
-    return new BlockClassifier(scorer, model, setup, plan, options, wasm);
+    const prepared = plain ? wasmPlan(model, plan) : undefined;
+    const wasm = prepared && new LineInstance(await loadModule(), prepared);
+    return new BlockClassifier(scorer, model, setup, plan, options, prepared, wasm);
   }
 
   /** Frees the Wasm path's instance memory. */
@@ -77,7 +79,11 @@ export class BlockClassifier {
   classify(bytes: Buffer, at: CsvPosition): ClassifiedBlock | undefined {
     // Bytes that are not UTF-8 are the record reader's to refuse (scoreLines hands them over).
     const classified = this.wasm !== undefined && isUtf8(bytes) ? this.wasm.classify(bytes, at.line + 1) : undefined;
-    if (classified !== undefined) return classified;
+    return classified ?? this.classifyInJs(bytes, at);
+  }
+
+  /** classify without the Wasm path: for a block it handed back, on this thread or a worker's. */
+  classifyInJs(bytes: Buffer, at: CsvPosition): ClassifiedBlock | undefined {
     const { path, header, format } = this.setup;
     const fast = scoreLines(this.plan, bytes, at.line + 1);
     let batch: ScoredColumns;
@@ -98,11 +104,11 @@ export class BlockClassifier {
   }
 }
 
-/** The Wasm path for lines the plan reads as single numbers (no dates, categories or sums), else undefined. */
-async function wasmClassifier(model: Model, plan: LinePlan): Promise<LineClassifier | undefined> {
+/** The Wasm path's plan for lines the plan reads as single numbers (no dates, categories or sums), else undefined. */
+function wasmPlan(model: Model, plan: LinePlan): PreparedLines | undefined {
   if (plan.texts.length > 0 || plan.plans.some((p) => p.combine !== 'value')) return undefined;
   const { strategies } = methodOf(model);
-  return LineClassifier.create(await loadModule(), model, {
+  return prepareLines(model, {
     fields: plan.fields,
     indicators: plan.plans.map((p) => ({ slot: p.slots[0]!, rule: p.indicator.rule })),
     strategyFields: [csvField(strategies.A), csvField(strategies.B), csvField(strategies.C), csvField(strategies.D)],

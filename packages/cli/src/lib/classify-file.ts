@@ -8,19 +8,33 @@
  * file is read record by record with openCsv. Outputs and errors are the
  * same on every path (tested).
  *
- * One thread, on purpose. Worker threads were tried twice (one
- * BlockClassifier per worker, the main thread taking blocks no worker had
- * room for, outcomes awaited in file order). On 2 cores one worker made a
- * million rows only 1.08–1.2× faster, as one thread already keeps ~1.3
- * cores busy (GC, file writes; user + sys 2.0 s in 1.5 s), while its
- * isolate added ~30 MB at 1 M rows and ~70 MB at 5 M (287 MB peak, against
- * the 300 MB classify keeps to whatever the file size).
+ * On a large file a worker thread (LineThread) classifies some of the
+ * blocks in Wasm while this thread classifies the others and checks ids;
+ * results are taken in file order. Worker threads were tried twice before,
+ * when blocks were classified in JavaScript: one thread then kept ~1.3
+ * cores busy (GC, file writes), and a worker made a million rows only
+ * 1.08–1.2× faster for ~30–70 MB more memory. With the Wasm path there is
+ * little garbage, and on 2 cores the worker took 0.69 s to 0.54–0.60 s.
  */
+import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
-import type { Model, Scorer } from '@cvnet/core/lean';
+import { LineThread, loadModule, type Model, type Scorer } from '@cvnet/core/lean';
 import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
-import { BlockClassifier } from './block-classifier.js';
+import { BlockClassifier, type ClassifiedBlock } from './block-classifier.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
+
+/** Blocks under way at most; the first is awaited when there are more. */
+const QUEUE = 8;
+
+/** A block under way. */
+interface Step {
+  readonly bytes: Buffer;
+  readonly at: CsvPosition;
+  /** Sent to the worker: its result undefined means the JavaScript paths must read it here. */
+  readonly remote: boolean;
+  result: ClassifiedBlock | undefined | Promise<ClassifiedBlock | undefined>;
+  done: boolean;
+}
 
 export interface ClassifyFileOptions {
   readonly format: OutputFormat;
@@ -32,6 +46,13 @@ export interface ClassifyFileOptions {
   readonly blockBytes?: number;
   /** Ids the duplicate check holds in memory before it spills to disk (tests use a small one). @default IdChecker's */
   readonly idCap?: number;
+  /**
+   * Bytes of data from which a worker thread takes some of the blocks; a
+   * second thread pays for its start (~30 ms of the other core) only on a
+   * large file. Tests use 0.
+   * @default 8 × LINE_BLOCK (2 MiB)
+   */
+  readonly threadFrom?: number;
 }
 
 /**
@@ -41,7 +62,7 @@ export interface ClassifyFileOptions {
  * @throws DataError naming file, line and column.
  */
 export async function* classifyFile(scorer: Scorer, model: Model, path: string, options: ClassifyFileOptions): AsyncGenerator<string | Uint8Array> {
-  const { format, explain = false, blockBytes = LINE_BLOCK, idCap } = options;
+  const { format, explain = false, blockBytes = LINE_BLOCK, idCap, threadFrom = 8 * LINE_BLOCK } = options;
   const formatOptions = { ...(options.ids ? { ids: options.ids } : {}), ...(explain ? { explain: model } : {}) };
   const indicators = model.inputs.names; // methodOf has checked they are the indicators
   const source = await openCsv(path);
@@ -50,29 +71,62 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
   let rest: CsvSource = source;
   let withHeader = true;
   let classifier: BlockClassifier | undefined;
+  let thread: LineThread | undefined;
   try {
     const start = source.dataStart;
     classifier = await BlockClassifier.create(scorer, model, setup, formatOptions);
     if (classifier !== undefined) {
       await source.close();
       const dataBytes = (await stat(path)).size - start.byte;
+      if (classifier.prepared !== undefined && dataBytes > threadFrom) thread = new LineThread(await loadModule(), classifier.prepared);
       let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
       let handOver: CsvPosition | undefined;
       let line = start.line;
+      // Blocks under way, in file order: the worker's, and this thread's (done at once).
+      const queue: Step[] = [];
+      const next = async (): Promise<Uint8Array | undefined> => {
+        const step = queue.shift()!;
+        const block = (await step.result) ?? (step.remote ? classifier!.classifyInJs(step.bytes, step.at) : undefined);
+        if (block === undefined) {
+          handOver = step.at;
+          return undefined;
+        }
+        await ids.check(block.hashes, block.lines);
+        return block.output;
+      };
       for await (const { bytes, byte, feeds } of lineBlocks(path, start.byte, blockBytes)) {
         // The id table sized once from the first block's line length, not regrown as it fills.
         if (byte === start.byte) ids.expect(Math.ceil((dataBytes * feeds) / bytes.length));
-        const block = classifier.classify(bytes, { byte, line });
-        if (block === undefined) {
-          handOver = { byte, line };
-          break;
+        const at = { byte, line };
+        line += feeds;
+        // The worker takes a block whenever it has fewer than two, so it never waits for one (its Wasm path does not check UTF-8; this thread's reader does).
+        const remote = thread !== undefined && thread.inFlight < 2 && isUtf8(bytes);
+        const step: Step = { bytes, at, remote, result: undefined, done: !remote };
+        if (remote) {
+          const result = thread!.classify(bytes, at.line + 1);
+          // Handled here, so that a failing worker is not an unhandled rejection before its turn.
+          result.then(() => (step.done = true), () => (step.done = true));
+          step.result = result;
+        } else step.result = classifier.classify(bytes, at);
+        queue.push(step);
+        while (queue.length > 0 && (queue[0]!.done || queue.length > QUEUE)) {
+          const output = await next();
+          if (output === undefined) break;
+          if (header !== undefined) yield header;
+          header = undefined;
+          yield output;
         }
-        await ids.check(block.hashes, block.lines);
+        if (handOver !== undefined) break;
+      }
+      while (handOver === undefined && queue.length > 0) {
+        const output = await next();
+        if (output === undefined) break;
         if (header !== undefined) yield header;
         header = undefined;
-        yield block.output;
-        line += feeds;
+        yield output;
       }
+      thread?.close();
+      thread = undefined;
       if (handOver === undefined) {
         await ids.finish();
         if (header !== undefined) yield header;
@@ -85,6 +139,7 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
     yield* formatStream(scoreStream(scorer, model, rest, ids), indicators, format, formatOptions, withHeader);
   } finally {
     ids.dispose();
+    thread?.close();
     classifier?.dispose();
   }
 }

@@ -66,9 +66,11 @@ export class IdTable {
     }
   }
 
-  /** Makes room for `count` ids in all, so that adding them does not rehash the table again and again. */
+  /** Makes room for `count` ids in all, in one step, so that adding them does not rehash the table again and again. */
   reserve(count: number): void {
-    while (4 * count > 3 * (this.mask + 1)) this.grow();
+    let slots = this.mask + 1;
+    while (4 * count > 3 * slots) slots *= 2;
+    if (slots > this.mask + 1) this.resize(slots);
   }
 
   /**
@@ -107,7 +109,7 @@ export class IdTable {
     if (!(line >= 2 && line <= MAX_LINE)) {
       throw new DataError(`line ${line}: the duplicate-id check numbers lines 2 to ${MAX_LINE} only`, { row: line });
     }
-    if (4 * (this.size + 1) > 3 * (this.mask + 1)) this.grow();
+    if (4 * (this.size + 1) > 3 * (this.mask + 1)) this.resize(2 * (this.mask + 1));
     this.place(hi, lo, line | 0);
     this.size++;
   }
@@ -121,9 +123,8 @@ export class IdTable {
     slots[3 * i + 2] = line;
   }
 
-  private grow(): void {
+  private resize(count: number): void {
     const old = this.slots;
-    const count = 2 * (this.mask + 1);
     this.mask = count - 1;
     this.slots = new Int32Array(3 * count);
     for (let j = 0; j < old.length; j += 3) {
