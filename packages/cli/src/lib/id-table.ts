@@ -97,11 +97,18 @@ export class IdTable {
   addHash(hi: number, lo: number, line: number): number[] | undefined {
     const slots = this.slots;
     let matches: number[] | undefined;
-    for (let i = lo & this.mask; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
+    let i = lo & this.mask;
+    for (; slots[3 * i + 2] !== 0; i = (i + 1) & this.mask) {
       if (slots[3 * i] === hi && slots[3 * i + 1] === lo) (matches ??= []).push(slots[3 * i + 2]! >>> 0);
     }
-    if (matches === undefined) this.insertHash(hi, lo, line);
-    return matches;
+    if (matches !== undefined) return matches;
+    // The probe ended at the free slot the id goes to, unless the table must grow first.
+    if (this.mustGrow() || !(line >= 2 && line <= MAX_LINE)) this.insertHash(hi, lo, line);
+    else {
+      this.store(i, hi, lo, line);
+      this.size++;
+    }
+    return undefined;
   }
 
   /** Records the hash at `line` even when it is already there (a collision), in the first free slot of its probe run. */
@@ -109,18 +116,28 @@ export class IdTable {
     if (!(line >= 2 && line <= MAX_LINE)) {
       throw new DataError(`line ${line}: the duplicate-id check numbers lines 2 to ${MAX_LINE} only`, { row: line });
     }
-    if (4 * (this.size + 1) > 3 * (this.mask + 1)) this.resize(2 * (this.mask + 1));
-    this.place(hi, lo, line | 0);
+    if (this.mustGrow()) this.resize(2 * (this.mask + 1));
+    this.place(hi, lo, line);
     this.size++;
+  }
+
+  /** Whether one more id would fill the table past 3/4. */
+  private mustGrow(): boolean {
+    return 4 * (this.size + 1) > 3 * (this.mask + 1);
   }
 
   private place(hi: number, lo: number, line: number): void {
     const slots = this.slots;
     let i = lo & this.mask;
     while (slots[3 * i + 2] !== 0) i = (i + 1) & this.mask;
+    this.store(i, hi, lo, line);
+  }
+
+  private store(i: number, hi: number, lo: number, line: number): void {
+    const slots = this.slots;
     slots[3 * i] = hi;
     slots[3 * i + 1] = lo;
-    slots[3 * i + 2] = line;
+    slots[3 * i + 2] = line | 0;
   }
 
   private resize(count: number): void {
