@@ -100,7 +100,7 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
         const at = { byte, line };
         line += feeds;
         // The worker takes a block whenever it has fewer than two, so it never waits for one (its Wasm path does not check UTF-8; this thread's reader does).
-        const remote = thread !== undefined && thread.inFlight < 2 && isUtf8(bytes);
+        const remote = thread !== undefined && thread.inFlight < 3 && isUtf8(bytes);
         const step: Step = { bytes, at, remote, result: undefined, done: !remote };
         if (remote) {
           const result = thread!.classify(bytes, at.line + 1);
