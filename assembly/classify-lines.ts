@@ -17,13 +17,11 @@ import { writeShortest } from './shortest';
 /** classifyLines' answer when the host must score the block itself. */
 const REFUSED: i32 = -1;
 
-// Field kinds of the plan (line-scorer.ts's SKIP and ID; ≥ 0 a number slot).
-const SKIP: i32 = -1;
+/** A field kind of the plan: the id (SKIP, −1, is any other negative kind; ≥ 0 a number slot). */
 const ID: i32 = -2;
 
-// Rule types of the plan.
+/** A rule type of the plan (1 is cuts). */
 const LIKERT: i32 = 0;
-const CUTS: i32 = 1;
 
 const COMMA: u32 = 44;
 const LF: u32 = 10;
@@ -56,7 +54,7 @@ let thresholdB: f64 = 0;
 let thresholdC: f64 = 0;
 let params: usize = 0;
 let strategies: usize = 0;
-/** i32 per field: SKIP, ID or a number slot. */
+/** i32 per field: skip (−1), ID or a number slot. */
 let kinds: usize = 0;
 /** f64 per number slot: the current line's values. */
 let numbers: usize = 0;
@@ -129,7 +127,7 @@ export function linesClose(): void {
 /**
  * Classifies the whole lines of bytes[0..length) (the first is line
  * `firstLine`, every one ends in LF or CR LF but the file's last). Writes
- * the output lines at `out` (room in line-classifier.ts, outputBytes), each
+ * the output lines at `out` (room: see LineInstance.classify), each
  * id's cyrb64 hash (two i32) at `hashes` and its line (f64) at `lines`
  * (room for `maxRows`). Returns the rows, with the output's byte length at
  * `result`, or REFUSED.
@@ -141,7 +139,7 @@ export function classifyLines(
   // Per row: the scores (a byte each), the network's inputs, C, and where the id lies.
   const scores = heap.alloc(<usize>max(maxRows * n, 8));
   const inputs = heap.alloc(<usize>max(maxRows * n, 1) << 3);
-  const values = heap.alloc(<usize>max(maxRows, 1) << 3); // C, then K
+  const values = heap.alloc(<usize>max(maxRows, 1) << 3); // C
   const K = heap.alloc(<usize>max(maxRows, 1) << 3);
   const idAt = heap.alloc(<usize>max(maxRows, 1) << 3);
   let rows = parseLines(bytes, length, maxRows, scores, inputs, values, idAt);

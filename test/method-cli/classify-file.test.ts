@@ -190,7 +190,7 @@ describe('classifyFile equals the general path', () => {
     const indicators = config.indicators.map((indicator, i) => ({
       ...indicator,
       source: typeof indicator.source === 'string' ? indicator.source : columns[i % columns.length]!,
-      rule: indicator.rule.type === 'categorical' ? { type: 'cuts' as const, cuts: [0], direction: 'lower' as const } : indicator.rule,
+      rule: indicator.rule.type === 'categorical' ? { type: 'cuts' as const, cuts: [0], direction: 'lower' as const, missing: 'error' as const } : indicator.rule,
     }));
     const table = await readCustomers(sharedData('ifood_ml_project1_data.csv'));
     const model = trainCustomerValue(engine, { ...config, indicators, training: { epochs: 30 } }, table.rows, { numbering: { lines: table.lines } }).model;
