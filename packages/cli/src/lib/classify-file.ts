@@ -18,6 +18,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { LineThread, loadModule, type Model, type Scorer } from '@cvnet/core/lean';
 import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
 import { BlockClassifier, type ClassifiedBlock } from './block-classifier.js';
@@ -49,7 +50,7 @@ export interface ClassifyFileOptions {
   /**
    * Bytes of data from which a worker thread takes some of the blocks; a
    * second thread pays for its start (~30 ms of the other core) only on a
-   * large file. Tests use 0.
+   * large file, and never on a machine with one core. Tests use 0.
    * @default 8 × LINE_BLOCK (2 MiB)
    */
   readonly threadFrom?: number;
@@ -78,7 +79,10 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
     if (classifier !== undefined) {
       await source.close();
       const dataBytes = (await stat(path)).size - start.byte;
-      if (classifier.prepared !== undefined && dataBytes > threadFrom) thread = new LineThread(await loadModule(), classifier.prepared);
+      // On one core a second thread would only take turns with this one.
+      if (classifier.prepared !== undefined && dataBytes > threadFrom && availableParallelism() > 1) {
+        thread = new LineThread(await loadModule(), classifier.prepared);
+      }
       let header = format === 'csv' ? csvLine(classifiedHeader(indicators, explain)) : undefined;
       let handOver: CsvPosition | undefined;
       let line = start.line;
@@ -99,7 +103,7 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
         if (byte === start.byte) ids.expect(Math.ceil((dataBytes * feeds) / bytes.length));
         const at = { byte, line };
         line += feeds;
-        // The worker takes a block whenever it has fewer than two, so it never waits for one (its Wasm path does not check UTF-8; this thread's reader does).
+        // The worker takes a block whenever it has fewer than three, so it never waits for one (its Wasm path does not check UTF-8; this thread's reader does).
         const remote = thread !== undefined && thread.inFlight < 3 && isUtf8(bytes);
         const step: Step = { bytes, at, remote, result: undefined, done: !remote };
         if (remote) {

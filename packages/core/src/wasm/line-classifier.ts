@@ -58,6 +58,9 @@ export function prepareLines(model: Model, reading: LineReading): PreparedLines 
   if (n !== model.inputs.names.length || model.outputs.names.length !== 1) return undefined;
   const likert = (s: number): boolean => Number.isInteger(s) && s >= 1 && s <= 5;
   const width = reading.fields.length;
+  // Every indicator's slot filled by exactly one field on every line.
+  const filled = Array.from(reading.fields).filter((kind) => kind >= 0);
+  if (new Set(filled).size !== filled.length || !reading.indicators.every((i) => filled.includes(i.slot))) return undefined;
   const rules: number[] = [];
   const cutData: number[] = [];
   // Cuts and their scores go after the rules, the current-value pairs and the ranges.
