@@ -95,7 +95,7 @@ describe('prepareLines', () => {
 
   it('refuses what Wasm would not score exactly as JavaScript does', () => {
     const withRule = (rule: FittedRule): LineReading => ({ ...reading, indicators: reading.indicators.map((i, j) => (j === 3 ? { ...i, rule } : i)) });
-    expect(prepareLines(model, withRule({ type: 'categorical', map: { a: 1 }, default: null }))).toBeUndefined();
+    expect(prepareLines(model, withRule({ type: 'categorical', map: { a: 1 }, default: null, missingScore: null }))).toBeUndefined();
     expect(prepareLines(model, withRule({ type: 'cuts', cuts: [1, 2], scores: [1, 2.5, 5], missingScore: null }))).toBeUndefined();
     expect(prepareLines(model, withRule({ type: 'cuts', cuts: [1, 2], scores: [1, 3, 5], missingScore: null }))).toBeDefined();
     expect(prepareLines({ ...model, outputs: { names: ['K', 'K2'] } }, reading)).toBeUndefined();
