@@ -209,7 +209,8 @@ export async function cliBench({ quick, rows: given }) {
         await writeFile(surveyTen, (await firstBytes(survey, 4096)).split('\n').slice(0, 11).join('\n') + '\n');
         classifyTen = [bin, 'classify', surveyTen, '--model', methodModel, '--out', join(dir, 'survey-ten-out.csv')];
         // classify and DuckDB's counting process interleaved, round by round,
-        // medians: one run of each is at the mercy of a shared machine's load.
+        // medians of 5: one run of each is at the mercy of a shared machine's
+        // load (classify varied 0.54-0.75 s within one bench run).
         // Round 0 is not counted: it ran 1.5–2× slower than the rest, just
         // after the file was written (the system still writing it out).
         // Each classify run writes a new file (replacing a large one costs
@@ -217,7 +218,7 @@ export async function cliBench({ quick, rows: given }) {
         const runs = [];
         const duckProcesses = [];
         let duckFailure;
-        for (let round = 0; round <= (quick ? 1 : 3); round++) {
+        for (let round = 0; round <= (quick ? 1 : 5); round++) {
           await rm(join(dir, 'classified.csv'), { force: true });
           const run = timed(dir, [bin, 'classify', survey, '--model', methodModel, '--out', join(dir, 'classified.csv')]);
           try {
@@ -288,7 +289,7 @@ export async function cliBench({ quick, rows: given }) {
     for (const [name, value] of Object.entries(ms)) record(name, name.includes('10') ? 10 : 0, 'n/a', value, 'ms start-up');
     record('cvnet-predict-10-rows', 10, 'n/a', ms['cvnet-predict-10-rows'] / ms['cvnet-version'], '× cvnet --version');
     if (classifyTen) record('cvnet-classify-10-rows', 10, 'n/a', ms['cvnet-classify-10-rows'] / ms['cvnet-version'], '× cvnet --version');
-    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included; for classify, medians of ${quick ? 1 : 3} rounds after a first one not counted, each a classify run then a DuckDB process); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
+    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included; for classify, medians of ${quick ? 1 : 5} rounds after a first one not counted, each a classify run then a DuckDB process); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
   } catch (error) {
     notes.push(`cli suite failed: ${error.message}`);
   } finally {

@@ -79,8 +79,9 @@ async function same(text: string | Buffer, model: Model, format: OutputFormat = 
   }
   // The duplicate check spilling to disk after 7 ids.
   expect(await outcome(classifyFile(engine, model, path, { format, blockBytes: 700, idCap: 7, ...extra }))).toEqual(expected);
-  // A worker thread taking some of the blocks.
+  // A worker thread taking some of the blocks, with the ids checked in memory and spilling to disk.
   expect(await outcome(classifyFile(engine, model, path, { format, blockBytes: 700, threadFrom: 0, ...extra }))).toEqual(expected);
+  expect(await outcome(classifyFile(engine, model, path, { format, blockBytes: 700, threadFrom: 0, idCap: 7, ...extra }))).toEqual(expected);
   return expected;
 }
 

@@ -24,8 +24,14 @@ import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, 
 import { BlockClassifier, type ClassifiedBlock } from './block-classifier.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
 
-/** Blocks under way at most; the first is awaited when there are more. */
-const QUEUE = 8;
+/**
+ * Blocks under way at most; the first is awaited when there are more. With
+ * room for 16, this thread classifies blocks of its own while the worker's
+ * are still under way instead of waiting for them (1 M rows: median ratio to
+ * DuckDB's count 1.86 with 4, 1.81 with 8, 1.74–1.77 with 16, 1.81 with 32;
+ * ~25 MB of blocks at most).
+ */
+const QUEUE = 16;
 
 /** A block under way. */
 interface Step {
