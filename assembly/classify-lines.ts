@@ -129,8 +129,9 @@ export function linesClose(): void {
  * `firstLine`, every one ends in LF or CR LF but the file's last). Writes
  * the output lines at `out` (room: see LineInstance.classify), each
  * id's cyrb64 hash (two i32) at `hashes` and its line (f64) at `lines`
- * (room for `maxRows`). Returns the rows, with the output's byte length at
- * `result`, or REFUSED.
+ * (room for `maxRows`). Returns the rows, or REFUSED; `result` gets 6 i32:
+ * the output's byte length, 1 when the ids ascend strictly (byte order),
+ * and where the first and the last id start and end in the block.
  */
 export function classifyLines(
   bytes: usize, length: i32, firstLine: f64, maxRows: i32, out: usize, hashes: usize, lines: usize, result: usize,
@@ -160,6 +161,13 @@ export function classifyLines(
       o = writeRow(o, from, to, load<f64>(values + (<usize>r << 3)), k, scores + <usize>(r * n));
     }
     store<i32>(result, <i32>(o - out));
+    if (rows > 0) {
+      store<i32>(result, ascending(bytes, idAt, rows) ? 1 : 0, 4);
+      store<i32>(result, load<i32>(idAt), 8);
+      store<i32>(result, load<i32>(idAt, 4), 12);
+      store<i32>(result, load<i32>(idAt + (<usize>(rows - 1) << 3)), 16);
+      store<i32>(result, load<i32>(idAt + (<usize>(rows - 1) << 3), 4), 20);
+    }
   }
   heap.free(scores);
   heap.free(inputs);
@@ -348,6 +356,22 @@ function writeRow(o: usize, from: usize, to: usize, C: f64, k: f64, scores: usiz
   store<i32>(slot, length, 8);
   memory.copy(slot + 12, o, <usize>length);
   return <usize>length;
+}
+
+/** Whether each of the rows' ids (at idAt) comes after the one before in byte order, none equal. */
+function ascending(bytes: usize, idAt: usize, rows: i32): bool {
+  for (let r = 1; r < rows; r++) {
+    const a = bytes + <usize>load<i32>(idAt + (<usize>(r - 1) << 3));
+    const aLength = <usize>load<i32>(idAt + (<usize>(r - 1) << 3), 4) - <usize>load<i32>(idAt + (<usize>(r - 1) << 3));
+    const b = bytes + <usize>load<i32>(idAt + (<usize>r << 3));
+    const bLength = <usize>load<i32>(idAt + (<usize>r << 3), 4) - <usize>load<i32>(idAt + (<usize>r << 3));
+    const common = min(aLength, bLength);
+    let i: usize = 0;
+    while (i < common && load<u8>(a + i) == load<u8>(b + i)) i++;
+    // b must be greater: a larger byte where they differ, or a longer id with a's bytes as its start.
+    if (i < common ? load<u8>(a + i) > load<u8>(b + i) : aLength >= bLength) return false;
+  }
+  return true;
 }
 
 /**

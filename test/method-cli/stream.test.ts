@@ -13,6 +13,8 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCustomers, explanationFields, generateSurvey, loadEngine, scoreWithModel, toCsv, type Engine, type Model } from '@cvnet/core';
 import { DataError, openCsv } from '@cvnet/core/data';
+import type { IdOrder } from '@cvnet/core/scoring';
+import { AscendingIds } from '../../packages/cli/src/lib/ascending-ids.js';
 import { IdChecker } from '../../packages/cli/src/lib/duplicate-ids.js';
 import { cyrb64, IdTable } from '../../packages/cli/src/lib/id-table.js';
 import { classifiedHeader, formatColumns, formatStream, idChecker, scoreStream } from '../../packages/cli/src/lib/method-output.js';
@@ -167,5 +169,64 @@ describe('scoreStream and formatStream', () => {
       text += formatColumns(batch, 'csv', text === '', { ids: awkward, explain: model });
     }
     expect(text).toBe(expected);
+  });
+});
+
+describe('AscendingIds', () => {
+  const bytes = (id: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(id));
+  /** A block of ids from line `first` on, with its order as the Wasm path reports it. */
+  const block = (ids: string[], first: number) => ({
+    ids,
+    lines: ids.map((_, i) => first + i),
+    order: { ascending: ids.every((id, i) => i === 0 || Buffer.compare(Buffer.from(ids[i - 1]!), Buffer.from(id)) < 0), first: bytes(ids[0]!), last: bytes(ids.at(-1)!) },
+  });
+  /** An IdChecker over these lines' ids (line 2 is ids[0]), counting the ids it was given. */
+  const checker = (all: string[], cap?: number) => {
+    const byLine = (lines: readonly number[]) => Promise.resolve(new Map(lines.map((l) => [l, all[l - 2]!])));
+    const ids = new IdChecker({ path: 'f.csv', idColumn: () => 'id' }, byLine, cap === undefined ? {} : { cap });
+    let given = 0;
+    const check = ids.check.bind(ids);
+    ids.check = (hashes, lines) => {
+      given += lines.length;
+      return check(hashes, lines);
+    };
+    return { ids, given: () => given };
+  };
+  const run = async (blocks: { ids: string[]; lines: number[]; order?: IdOrder }[], cap?: number) => {
+    const all = blocks.flatMap((b) => b.ids);
+    const { ids, given } = checker(all, cap);
+    const sorted = new AscendingIds(ids);
+    try {
+      for (const b of blocks) await sorted.check(ids.hashes(b.ids), b.lines, b.order);
+      await sorted.finish();
+      return { given: given() };
+    } catch (error) {
+      return { given: given(), error: (error as Error).message };
+    }
+  };
+  const ids = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `C${String(from + i).padStart(4, '0')}`);
+
+  it('looks up no id while blocks ascend, one after the other', async () => {
+    expect(await run([block(ids(0, 50), 2), block(ids(50, 90), 52), block(ids(90, 91), 92)])).toEqual({ given: 0 });
+  });
+
+  it('hands every id to the checker, in file order, from the first block out of order, and finds the same duplicate', async () => {
+    const dup = [block(ids(0, 50), 2), block([...ids(50, 60), 'C0003', ...ids(60, 70)], 52), block(ids(70, 80), 73)];
+    expect(await run(dup)).toEqual({ given: 71, error: expect.stringContaining('row 62, column "id": duplicate customer id "C0003" (first on row 5)') });
+    // A block's first id equal to the one before's last, or before it.
+    expect(await run([block(ids(0, 50), 2), block(ids(49, 60), 52)])).toEqual({ given: 61, error: expect.stringContaining('row 52, column "id": duplicate customer id "C0049" (first on row 51)') });
+    expect((await run([block(ids(10, 50), 2), block(ids(0, 5), 42)])).given).toBe(45);
+    // A block read by the JavaScript paths (no order) ends the run too.
+    expect((await run([block(ids(0, 50), 2), { ...block(ids(50, 60), 52), order: undefined }])).given).toBe(60);
+  });
+
+  it('keeps at most the checker\'s cap of ids, then hands them over', async () => {
+    expect((await run([block(ids(0, 5), 2), block(ids(5, 10), 7), block(ids(10, 15), 12)], 12)).given).toBe(15);
+    expect((await run([block(ids(0, 5), 2), block(ids(5, 10), 7)], 12)).given).toBe(0);
+  });
+
+  it('takes byte order: a longer id after its own start, and bytes compared unsigned', async () => {
+    expect((await run([block(['a', 'ab', 'b'], 2), block(['b~', 'c'], 5)])).given).toBe(0);
+    expect((await run([block(['ab', 'a'], 2)])).given).toBe(2);
   });
 });

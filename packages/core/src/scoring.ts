@@ -26,4 +26,4 @@ export {
 export { explainCustomers, explanationHeader, type Explanations } from './explain/integrated.js';
 export { pseudonymizerFromEnv } from './privacy/pseudonymize.js';
 export { FIELD_ID, FIELD_SKIP, prepareLines, type LineReading } from './wasm/line-classifier.js';
-export { LineInstance, type ClassifiedLines, type PreparedLines } from './wasm/line-instance.js';
+export { LineInstance, type ClassifiedLines, type IdOrder, type PreparedLines } from './wasm/line-instance.js';

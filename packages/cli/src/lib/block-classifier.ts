@@ -9,7 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { loadModule, type Model, type Scorer } from '@cvnet/core/lean';
-import { LineInstance, methodOf, prepareLines, scoreMatrix, type PreparedLines, type ScoredColumns } from '@cvnet/core/scoring';
+import { LineInstance, methodOf, prepareLines, scoreMatrix, type IdOrder, type PreparedLines, type ScoredColumns } from '@cvnet/core/scoring';
 import { csvField, DataError, recordsOfLines, type CsvPosition } from '@cvnet/core/data';
 import { CsvBytes } from './csv-bytes.js';
 import { hashIds } from './id-table.js';
@@ -24,6 +24,8 @@ export interface ClassifiedBlock {
   readonly hashes: Int32Array<ArrayBuffer>;
   /** … and line, for the duplicate check, which needs the whole file. */
   readonly lines: Float64Array<ArrayBuffer>;
+  /** The order of its ids, when the Wasm path read them. */
+  readonly order?: IdOrder;
 }
 
 /** The file a classifier reads and the output it writes. */

@@ -8,6 +8,9 @@
  * file is read record by record with openCsv. Outputs and errors are the
  * same on every path (tested).
  *
+ * Ids are checked for duplicates by IdChecker, except while they ascend
+ * (AscendingIds): Wasm says whether a block's ids do.
+ *
  * On a large file a worker thread (LineThread) classifies some of the
  * blocks in Wasm while this thread classifies the others and checks ids;
  * results are taken in file order. Worker threads were tried twice before,
@@ -21,6 +24,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { LineThread, loadModule, type Model, type Scorer } from '@cvnet/core/lean';
 import { csvLine, LINE_BLOCK, lineBlocks, openCsv, openCsvAt, type CsvPosition, type CsvSource } from '@cvnet/core/data';
+import { AscendingIds } from './ascending-ids.js';
 import { BlockClassifier, type ClassifiedBlock } from './block-classifier.js';
 import { classifiedHeader, formatStream, idChecker, scoreStream, type OutputFormat } from './method-output.js';
 
@@ -75,6 +79,8 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
   const source = await openCsv(path);
   const setup = { path, header: source.header, format };
   const ids = idChecker(scorer, model, setup, idCap === undefined ? {} : { cap: idCap });
+  // The bulk path's ids, which it need not look up while they ascend.
+  const sorted = new AscendingIds(ids);
   let rest: CsvSource = source;
   let withHeader = true;
   let classifier: BlockClassifier | undefined;
@@ -101,12 +107,12 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
           handOver = step.at;
           return undefined;
         }
-        await ids.check(block.hashes, block.lines);
+        await sorted.check(block.hashes, block.lines, block.order);
         return block.output;
       };
       for await (const { bytes, byte, feeds } of lineBlocks(path, start.byte, blockBytes)) {
         // The id table sized once from the first block's line length, not regrown as it fills.
-        if (byte === start.byte) ids.expect(Math.ceil((dataBytes * feeds) / bytes.length));
+        if (byte === start.byte) sorted.expect(Math.ceil((dataBytes * feeds) / bytes.length));
         const at = { byte, line };
         line += feeds;
         // The worker takes a block whenever it has fewer than three, so it never waits for one (its Wasm path does not check UTF-8; this thread's reader does).
@@ -138,10 +144,12 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
       thread?.close();
       thread = undefined;
       if (handOver === undefined) {
-        await ids.finish();
+        await sorted.finish();
         if (header !== undefined) yield header;
         return;
       }
+      // The record reader checks ids through the checker itself.
+      await sorted.handOver();
       rest = openCsvAt(path, source.header, handOver);
       withHeader = header !== undefined;
     }

@@ -42,7 +42,8 @@ interface Candidate {
 
 export class IdChecker {
   private table: IdTable;
-  private readonly cap: number;
+  /** Ids held in memory before the hashes spill (IdCheckerOptions.cap). */
+  readonly cap: number;
   private spill: Spill | undefined;
   private readonly tmp: string;
   /** IdTable.warm's results, kept so that its loads are not optimised away. */

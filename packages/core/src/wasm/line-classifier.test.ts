@@ -66,6 +66,18 @@ describe('LineInstance', () => {
     expect(out.hashes).toHaveLength(2 * rows.length);
   });
 
+  it('says whether the ids ascend in byte order, with the first and last', () => {
+    const ids = rows.map((r) => r.id);
+    expect([...ids].sort()).toEqual(ids); // the generator numbers its customers in order
+    const order = classify(`${lines.join('\n')}\n`)!.order!;
+    expect(order.ascending).toBe(true);
+    expect(Buffer.from(order.first).toString()).toBe(ids[0]);
+    expect(Buffer.from(order.last).toString()).toBe(ids.at(-1));
+    expect(classify(`${lines[1]}\n${lines[0]}\n`)!.order!.ascending).toBe(false);
+    expect(classify(`${lines[0]}\n${lines[0]}\n`)!.order!.ascending).toBe(false);
+    expect(classify(`${lines[0]}\n${lines[0]!.replace(/^([^,]+)/, '$1a')}\n`)!.order!.ascending).toBe(true);
+  });
+
   it('hands back a block with a line its caller reads differently', () => {
     const first = lines[0]!;
     const odd = [

@@ -20,6 +20,14 @@ export interface PreparedLines {
   readonly minLine: number;
 }
 
+/** The order of a block's ids (their bytes), which lets a duplicate check skip ids that ascend. */
+export interface IdOrder {
+  /** Each id comes after the one before in byte order, none equal. */
+  readonly ascending: boolean;
+  readonly first: Uint8Array<ArrayBuffer>;
+  readonly last: Uint8Array<ArrayBuffer>;
+}
+
 /** One block's classified lines. */
 export interface ClassifiedLines {
   /** Output lines (no header), UTF-8. */
@@ -28,6 +36,8 @@ export interface ClassifiedLines {
   readonly hashes: Int32Array<ArrayBuffer>;
   /** Each row's line in the file. */
   readonly lines: Float64Array<ArrayBuffer>;
+  /** Absent for a block without rows. */
+  readonly order?: IdOrder;
 }
 
 interface Exports {
@@ -89,17 +99,19 @@ export class LineInstance {
     const out = this.region('out', bytes.length + maxRows * this.prepared.rowBytes);
     const hashes = this.region('hashes', 8 * maxRows);
     const lines = this.region('lines', 8 * maxRows);
-    const result = this.region('result', 8);
+    const result = this.region('result', 24);
     const x = this.x;
     new Uint8Array(x.memory.buffer, input, bytes.length).set(bytes);
     const rows = x.classifyLines(input, bytes.length, firstLine, maxRows, out, hashes, lines, result);
     if (rows < 0) return undefined;
     const memory = x.memory.buffer;
-    const length = new Int32Array(memory, result, 1)[0]!;
+    const [length, ascending, firstFrom, firstTo, lastFrom, lastTo] = new Int32Array(memory, result, 6) as unknown as number[];
     return {
       output: new Uint8Array(memory, out, length).slice(),
       hashes: new Int32Array(memory, hashes, 2 * rows).slice(),
       lines: new Float64Array(memory, lines, rows).slice(),
+      // Copies (a Buffer's slice() is a view of the whole block, which a worker would send back whole).
+      ...(rows > 0 ? { order: { ascending: ascending === 1, first: new Uint8Array(bytes.subarray(firstFrom, firstTo)), last: new Uint8Array(bytes.subarray(lastFrom, lastTo)) } } : {}),
     };
   }
 
