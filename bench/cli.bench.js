@@ -69,6 +69,26 @@ async function writeSurvey(path, to, from = 0) {
   }
 }
 
+/**
+ * `from`'s lines after its header in a seeded random order (Fisher–Yates,
+ * mulberry32), to `to`: the same rows with ids that do not ascend.
+ */
+async function writeShuffled(from, to) {
+  const [header, ...lines] = readFileSync(from, 'utf8').trimEnd().split('\n');
+  let seed = 12345;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [lines[i], lines[j]] = [lines[j], lines[i]];
+  }
+  await writeFile(to, `${header}\n${lines.join('\n')}\n`);
+}
+
 /** The first `count` bytes of a file, as text. */
 async function firstBytes(path, count) {
   const file = await open(path);
@@ -214,24 +234,39 @@ export async function cliBench({ quick, rows: given }) {
         // Round 0 is not counted: it ran 1.5–2× slower than the rest, just
         // after the file was written (the system still writing it out).
         // Each classify run writes a new file (replacing a large one costs
-        // its deletion, which is not classify's work).
+        // its deletion, which is not classify's work). The survey's ids
+        // ascend, which spares classify its id lookups; each round also
+        // classifies the same rows in shuffled order, where it cannot.
+        const shuffled = join(dir, 'survey-shuffled.csv');
+        await writeShuffled(survey, shuffled);
         const runs = [];
+        const shuffledRuns = [];
         const duckProcesses = [];
         let duckFailure;
+        const classify = (file) => timed(dir, [bin, 'classify', file, '--model', methodModel, '--out', join(dir, 'classified.csv')]);
         for (let round = 0; round <= (quick ? 1 : 5); round++) {
           await rm(join(dir, 'classified.csv'), { force: true });
-          const run = timed(dir, [bin, 'classify', survey, '--model', methodModel, '--out', join(dir, 'classified.csv')]);
+          const run = classify(survey);
           try {
             const duck = duckFailure === undefined ? duckProcess(dir, survey, rows) : undefined;
             if (round > 0 && duck !== undefined) duckProcesses.push(duck);
           } catch (error) {
             duckFailure = error;
           }
-          if (round > 0) runs.push(run);
+          await rm(join(dir, 'classified.csv'), { force: true });
+          const shuffledRun = classify(shuffled);
+          if (round > 0) {
+            runs.push(run);
+            shuffledRuns.push(shuffledRun);
+          }
         }
+        await rm(shuffled);
         const run = { seconds: median(runs.map((r) => r.seconds)), rssMiB: Math.max(...runs.map((r) => r.rssMiB)) };
+        const shuffledSeconds = median(shuffledRuns.map((r) => r.seconds));
         record('cvnet-classify', rows, 'f64', rows / run.seconds, 'rows/s');
         record('cvnet-classify', rows, 'f64', run.rssMiB, 'MiB peak RSS');
+        record('cvnet-classify-shuffled-ids', rows, 'f64', rows / shuffledSeconds, 'rows/s');
+        record('cvnet-classify-shuffled-ids', rows, 'f64', Math.max(...shuffledRuns.map((r) => r.rssMiB)), 'MiB peak RSS');
         try {
           if (duckFailure !== undefined) throw duckFailure;
           const duckSurvey = await duckCount(survey, rows);
@@ -242,6 +277,7 @@ export async function cliBench({ quick, rows: given }) {
           await rm(join(dir, 'duck-copy.csv'));
           record('cvnet-classify', rows, 'f64', run.seconds / duckSurvey, '× DuckDB count time');
           record('cvnet-classify', rows, 'f64', run.seconds / duckSurveyProcess, '× DuckDB count process');
+          record('cvnet-classify-shuffled-ids', rows, 'f64', shuffledSeconds / duckSurveyProcess, '× DuckDB count process');
           record('cvnet-classify', rows, 'f64', run.seconds / duckWrite, '× DuckDB read + write time');
           record('duckdb-count-survey', rows, 'n/a', rows / duckSurvey, 'rows/s');
           record('duckdb-count-survey-process', rows, 'n/a', rows / duckSurveyProcess, 'rows/s');
@@ -289,7 +325,7 @@ export async function cliBench({ quick, rows: given }) {
     for (const [name, value] of Object.entries(ms)) record(name, name.includes('10') ? 10 : 0, 'n/a', value, 'ms start-up');
     record('cvnet-predict-10-rows', 10, 'n/a', ms['cvnet-predict-10-rows'] / ms['cvnet-version'], '× cvnet --version');
     if (classifyTen) record('cvnet-classify-10-rows', 10, 'n/a', ms['cvnet-classify-10-rows'] / ms['cvnet-version'], '× cvnet --version');
-    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included; for classify, medians of ${quick ? 1 : 5} rounds after a first one not counted, each a classify run then a DuckDB process); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
+    notes.push(`CLI rows: ${rows.toLocaleString('en')} rows; predict reads a 14-input CSV (16 columns), classify the generated survey (15 columns); DuckDB (@duckdb/node-api, default threads) only counts the rows of the same file: "count time" is the best of 3 queries in process after its start (the floor for reading the file), "count process" a whole \`node\` process doing it once (like-for-like with a cvnet run, start-up included; for classify, medians of ${quick ? 1 : 5} rounds after a first one not counted, each a classify run, a DuckDB process, and classify on the same rows shuffled: the survey's ids ascend, which spares classify its id lookups, shuffled they do not); "read + write" DuckDB reading the survey and writing a CSV of classify's shape and size (id, C, band, K, class, the strategy text, the scores; best of 3 in process), the floor for the same I/O without the model. Start-up: medians of ${reps} interleaved rounds, each a whole process including Node's own start; \`cvnet --version\` is Node plus oclif's start-up. 1-minute load average ${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
   } catch (error) {
     notes.push(`cli suite failed: ${error.message}`);
   } finally {
