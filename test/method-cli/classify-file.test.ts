@@ -155,6 +155,12 @@ describe('classifyFile equals the general path', () => {
     await same(lines.join('\n'), survey);
     lines[200] = lines[200]!.replace(/^([^,]+)/, '"$1\nx"');
     await same(lines.join('\n'), survey);
+    // A quoted note whose lines look like rows with a bad score: valid, though blocks after its start hold those lines as rows.
+    const [head, ...body] = plain.split('\n');
+    const fake = `${body[5]!.replace(/^[^,]+/, 'fake').replace(/,\d,/, ',7,')},x`;
+    const note = `"start\n${Array(40).fill(fake).join('\n')}\nend"`;
+    const noted = await same([`${head},note`, ...body.map((l, i) => (l === '' ? l : `${l},${i === 60 ? note : 'x'}`))].join('\n'), survey);
+    expect(noted).toHaveProperty('text');
   });
 
   it('with the same errors: ragged rows, bad scores, empty values and duplicate ids in and across blocks', async () => {
@@ -166,6 +172,9 @@ describe('classifyFile equals the general path', () => {
     // A bad score before a ragged row in the same block: the earlier row's error, as the record reader gives it.
     const both = lines.map((l, j) => (j === 150 ? l.replace(/,\d,/, ',7,') : j === 151 ? `${l},9` : l)).join('\n');
     expect(await same(both, survey)).toEqual({ error: expect.stringMatching(/row 151, column .*likert/) });
+    // Bad scores in many blocks: the first in file order, also when a worker has the blocks before one this thread classified.
+    const many = lines.map((l, j) => (j >= 20 && j % 10 === 0 && l !== '' ? l.replace(/,\d,/, ',7,') : l)).join('\n');
+    expect(await same(many, survey)).toEqual({ error: expect.stringMatching(/row 21, column .*likert/) });
     const dupNear = await same(broken(6, lines[6]!.replace(/^[^,]+/, rows[4]!.id)), survey);
     expect(dupNear).toEqual({ error: expect.stringContaining(`row 7, column "id": duplicate customer id ${JSON.stringify(rows[4]!.id)} (first on row 6)`) });
     const dupFar = await same(broken(290, lines[290]!.replace(/^[^,]+/, rows[0]!.id)), survey);

@@ -123,7 +123,16 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
           // Handled here, so that a failing worker is not an unhandled rejection before its turn.
           result.then(() => (step.done = true), () => (step.done = true));
           step.result = result;
-        } else step.result = classifier.classify(bytes, at);
+        } else {
+          try {
+            step.result = classifier.classify(bytes, at);
+          } catch (error) {
+            // Thrown at its turn: a block before it, still with the worker, may fail first, or hand over to the record reader, which may read this block's lines as a quoted field's.
+            const failed = Promise.reject(error as Error);
+            failed.catch(() => undefined);
+            step.result = failed;
+          }
+        }
         queue.push(step);
         while (queue.length > 0 && (queue[0]!.done || queue.length > QUEUE)) {
           const output = await next();
