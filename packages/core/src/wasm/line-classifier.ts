@@ -96,7 +96,8 @@ export function prepareLines(model: Model, reading: LineReading): PreparedLines 
   const strategies = new Uint8Array(offset);
   fields.forEach((bytes, c) => strategies.set(bytes, strategyIndex[2 * c]!));
   const { A, B, C } = method.thresholds;
-  const slots = Math.max(0, ...Array.from(reading.fields, (f) => f + 1));
+  // A reduce, not Math.max(...fields): a spread of a very wide header would overflow the stack.
+  const slots = Array.from(reading.fields).reduce((most, f) => Math.max(most, f + 1), 0);
   const plan = Float64Array.from([
     width, n, slots, current.length / 2, total, A, B, C,
     ...strategyIndex, ...Array.from(reading.fields), ...rules, ...current, ...ranges, ...cutData,
