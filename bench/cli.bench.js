@@ -69,24 +69,11 @@ async function writeSurvey(path, to, from = 0) {
   }
 }
 
-/**
- * `from`'s lines after its header in a seeded random order (Fisher–Yates,
- * mulberry32), to `to`: the same rows with ids that do not ascend.
- */
+/** `from`'s lines after its header in a seeded random order, to `to`: the same rows with ids that do not ascend. */
 async function writeShuffled(from, to) {
+  const { createPrng, shuffled } = await import('../packages/core/dist/index.node.js');
   const [header, ...lines] = readFileSync(from, 'utf8').trimEnd().split('\n');
-  let seed = 12345;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = lines.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [lines[i], lines[j]] = [lines[j], lines[i]];
-  }
-  await writeFile(to, `${header}\n${lines.join('\n')}\n`);
+  await writeFile(to, `${header}\n${shuffled(lines, createPrng(12345)).join('\n')}\n`);
 }
 
 /** The first `count` bytes of a file, as text. */

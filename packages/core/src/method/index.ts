@@ -5,4 +5,5 @@ export * from './target.js';
 export * from './pipeline.js';
 export * from './model-method.js';
 export * from './score-model.js';
+export * from './shuffle.js';
 export * from './train-model.js';
