@@ -57,9 +57,10 @@ export function prepareLines(model: Model, reading: LineReading): PreparedLines 
   const n = reading.indicators.length;
   if (n !== model.inputs.names.length || model.outputs.names.length !== 1) return undefined;
   const likert = (s: number): boolean => Number.isInteger(s) && s >= 1 && s <= 5;
-  const width = reading.fields.length;
+  const kinds = Array.from(reading.fields);
+  const width = kinds.length;
   // Every indicator's slot filled by exactly one field on every line.
-  const filled = Array.from(reading.fields).filter((kind) => kind >= 0);
+  const filled = kinds.filter((kind) => kind >= 0);
   if (new Set(filled).size !== filled.length || !reading.indicators.every((i) => filled.includes(i.slot))) return undefined;
   const rules: number[] = [];
   const cutData: number[] = [];
@@ -86,21 +87,21 @@ export function prepareLines(model: Model, reading: LineReading): PreparedLines 
     total += weights[id]!;
   }
   const ranges = ids.flatMap((_, j) => [model.inputs.min[j]!, model.inputs.max[j]! - model.inputs.min[j]!]);
-  const fields = reading.strategyFields.map((text) => encoder.encode(text));
+  const strategyFields = reading.strategyFields.map((text) => encoder.encode(text));
   const strategyIndex: number[] = [];
   let offset = 0;
-  for (const bytes of fields) {
+  for (const bytes of strategyFields) {
     strategyIndex.push(offset, bytes.length);
     offset += bytes.length;
   }
   const strategies = new Uint8Array(offset);
-  fields.forEach((bytes, c) => strategies.set(bytes, strategyIndex[2 * c]!));
+  strategyFields.forEach((bytes, c) => strategies.set(bytes, strategyIndex[2 * c]!));
   const { A, B, C } = method.thresholds;
-  // A reduce, not Math.max(...fields): a spread of a very wide header would overflow the stack.
-  const slots = Array.from(reading.fields).reduce((most, f) => Math.max(most, f + 1), 0);
+  // A reduce, not Math.max(...filled): a spread of a very wide header would overflow the stack.
+  const slots = filled.reduce((most, slot) => Math.max(most, slot + 1), 0);
   const plan = Float64Array.from([
     width, n, slots, current.length / 2, total, A, B, C,
-    ...strategyIndex, ...Array.from(reading.fields), ...rules, ...current, ...ranges, ...cutData,
+    ...strategyIndex, ...kinds, ...rules, ...current, ...ranges, ...cutData,
   ]);
   const net = networkOf(model);
   return {
@@ -108,7 +109,7 @@ export function prepareLines(model: Model, reading: LineReading): PreparedLines 
     strategies,
     shape: Int32Array.from(encodeShape(net)),
     params: net.params,
-    rowBytes: 2 * NUMBER_BYTES + Math.max(...fields.map((b) => b.length)) + 2 * n + 8,
+    rowBytes: 2 * NUMBER_BYTES + Math.max(...strategyFields.map((b) => b.length)) + 2 * n + 8,
     // Its commas and LF, the id and a digit per number.
     minLine: width + 1,
   };
