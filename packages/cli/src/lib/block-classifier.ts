@@ -1,7 +1,7 @@
 /**
  * One block of whole CSV lines in, its classified output out (the bulk path
  * of `cvnet classify`, see classify-file.ts). Plain lines of numbers are
- * classified in Wasm (LineClassifier) when the output is plain CSV; else,
+ * classified in Wasm (LineInstance) when the output is plain CSV; else,
  * or when Wasm refuses the block, they are scored from their bytes
  * (line-scorer.ts); a block with anything else goes through openCsv's
  * records and scoreColumns, so the output and the errors are the same on

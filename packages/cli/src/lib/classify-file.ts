@@ -110,6 +110,16 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
         await sorted.check(block.hashes, block.lines, block.order);
         return block.output;
       };
+      /** Outputs of the blocks at the queue's head: those done (or, past QUEUE, awaited), or with `all` every one. */
+      const drain = async function* (all: boolean): AsyncGenerator<string | Uint8Array> {
+        while (handOver === undefined && queue.length > 0 && (all || queue[0]!.done || queue.length > QUEUE)) {
+          const output = await next();
+          if (output === undefined) return;
+          if (header !== undefined) yield header;
+          header = undefined;
+          yield output;
+        }
+      };
       for await (const { bytes, byte, feeds } of lineBlocks(path, start.byte, blockBytes)) {
         // The id table sized once from the first block's line length, not regrown as it fills.
         if (byte === start.byte) sorted.expect(Math.ceil((dataBytes * feeds) / bytes.length));
@@ -134,22 +144,10 @@ export async function* classifyFile(scorer: Scorer, model: Model, path: string, 
           }
         }
         queue.push(step);
-        while (queue.length > 0 && (queue[0]!.done || queue.length > QUEUE)) {
-          const output = await next();
-          if (output === undefined) break;
-          if (header !== undefined) yield header;
-          header = undefined;
-          yield output;
-        }
+        yield* drain(false);
         if (handOver !== undefined) break;
       }
-      while (handOver === undefined && queue.length > 0) {
-        const output = await next();
-        if (output === undefined) break;
-        if (header !== undefined) yield header;
-        header = undefined;
-        yield output;
-      }
+      yield* drain(true);
       thread?.close();
       thread = undefined;
       if (handOver === undefined) {
