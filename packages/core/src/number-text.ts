@@ -19,6 +19,16 @@ export function decimalValue(text: string): number | undefined {
   return Number.isFinite(x) ? x : undefined;
 }
 
+/**
+ * A cell's number: a number as it is, text by decimalValue, anything else
+ * (or text that is no number) NaN. One conversion for the scorer's
+ * neighbours (quality rules, segments, backtest outcomes, the server's
+ * checks), so they agree with it.
+ */
+export function cellNumber(v: unknown): number {
+  return typeof v === 'number' ? v : (decimalValue(String(v)) ?? NaN);
+}
+
 /** 10^k for k ≤ 22: exactly representable as doubles. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 

@@ -6,13 +6,12 @@
  * reported with its JSON Pointer, not just the first.
  */
 // Core's own blank test and date reader, so a value passes here exactly when its scorer reads it.
-import { decimalValue, indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
+import { cellNumber, indicatorReadings, isBlank, isoDay, sourceColumns, type CustomerRow, type FittedIndicator, type Model } from '@cvnet/core';
 import { IssueList, pointer } from './problem.js';
 
 type Check = (value: unknown) => string | undefined;
 
-/** The number core's scorer reads from a cell (same conversion, so the checks agree with it); NaN when none. */
-const numberOf = (v: unknown): number => (typeof v === 'number' ? v : (decimalValue(String(v)) ?? NaN));
+/** A value as a message quotes it. */
 const shown = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 function required(check: Check, missingOk: boolean, what: string): Check {
@@ -20,7 +19,7 @@ function required(check: Check, missingOk: boolean, what: string): Check {
 }
 
 const scoreCheck: Check = (v) => {
-  const x = numberOf(v);
+  const x = cellNumber(v);
   if (!Number.isFinite(x)) return `expected an integer score 1–5, got ${shown(v)}`;
   if (!Number.isInteger(x) || x < 1 || x > 5) return `out of range: expected an integer score 1–5, got ${shown(v)}`;
   return undefined;
@@ -36,7 +35,7 @@ const idCheck: Check = (v) =>
     ? 'a numeric customer id must be an integer within ±9007199254740991 (2^53 − 1), as larger JSON numbers lose digits when read; send ids as strings'
     : undefined;
 
-const numberCheck: Check = (v) => (Number.isFinite(numberOf(v)) ? undefined : `expected a number, got ${shown(v)}`);
+const numberCheck: Check = (v) => (Number.isFinite(cellNumber(v)) ? undefined : `expected a number, got ${shown(v)}`);
 
 function dateCheck(asOf: string): Check {
   const limit = isoDay(asOf);

@@ -18,7 +18,7 @@ import { DataError } from '../errors.js';
 import type { ProjectConfig } from '../indicators/config.js';
 import { fitIndicatorSystem, scoreCustomers, type FittedIndicatorSystem, type RowNumbering } from '../indicators/fit.js';
 import { lineOf, type CustomerRow } from '../indicators/source.js';
-import { decimalValue } from '../number-text.js';
+import { cellNumber } from '../number-text.js';
 import { classOf, type CustomerClass } from '../method/classify.js';
 import { currentValues, currentValueWeights } from '../method/current.js';
 import { modelToNetwork, networkToModel, trainingRecord } from '../model/model.js';
@@ -82,7 +82,7 @@ export interface TrainPredictiveOptions {
 function outcomeColumn(rows: readonly CustomerRow[], column: string, numbering: RowNumbering, check: (v: number) => boolean, expected: string): number[] {
   return rows.map((row, r) => {
     const raw = row[column];
-    const v = typeof raw === 'number' ? raw : (decimalValue(String(raw ?? '')) ?? NaN);
+    const v = cellNumber(raw);
     if (!check(v)) {
       const line = lineOf(numbering, r);
       throw new DataError(`row ${line}, column "${column}": expected ${expected}, got ${JSON.stringify(raw)} (compute it with cvnet features --horizon)`, { row: line, column });

@@ -6,4 +6,4 @@ export * from './fitted-schema.js';
 export { parseJsonc, stripJsonComments } from './jsonc.js';
 export { groupScore, fitQuantiles, applyCuts, categoricalScore, numericScore, type FittedRule, type FittedCuts, type FittedLikert, type FittedCategorical, type QuantileFit } from './rules.js';
 export { describeSource, isBlank, isoDay, numericValue, sourceColumns, type CustomerRow } from './source.js';
-export { decimalValue } from '../number-text.js';
+export { cellNumber, decimalValue } from '../number-text.js';

@@ -7,7 +7,7 @@
  */
 import { DataError } from '../errors.js';
 import type { RowNumbering } from '../indicators/fit.js';
-import { decimalValue } from '../number-text.js';
+import { cellNumber } from '../number-text.js';
 import { isBlank, lineOf, type CustomerRow } from '../indicators/source.js';
 import { validateQualityConfig, type QualityMissingPolicy, type OutlierRule, type QualityConfig, type QualityConfigInput } from './config.js';
 
@@ -77,7 +77,7 @@ export interface QualityResult {
 }
 
 function numberAt(v: Cell, line: number, column: string): number {
-  const x = typeof v === 'number' ? v : (decimalValue(String(v)) ?? NaN);
+  const x = cellNumber(v);
   if (!Number.isFinite(x)) throw new DataError(`row ${line}, column "${column}": expected a number, got ${JSON.stringify(v)}`, { row: line, column });
   return x;
 }

@@ -7,7 +7,7 @@ import { invalidConfigError } from '../config-issues.js';
 import { ConfigError, DataError } from '../errors.js';
 import { parseJsonc } from '../indicators/jsonc.js';
 import { isBlank } from '../indicators/source.js';
-import { decimalValue } from '../number-text.js';
+import { cellNumber } from '../number-text.js';
 import type { CustomerClass } from '../method/classify.js';
 import type { ScoredCustomer } from '../method/score-model.js';
 import { ConditionCompiler, atomsOf, evaluate, type Expr, type Value, type VarKey } from './conditions.js';
@@ -86,7 +86,7 @@ function valueOf(subject: SegmentSubject, key: VarKey, who: string): Value | und
     if (!subject.fields || !(column in subject.fields)) return undefined;
     const raw = subject.fields[column];
     if (isBlank(raw)) return null;
-    const x = typeof raw === 'number' ? raw : (decimalValue(String(raw)) ?? NaN);
+    const x = cellNumber(raw);
     if (!Number.isFinite(x)) throw new DataError(`${who}, column "${column}": the segment rules compare it with numbers, got ${JSON.stringify(raw)}`, { column });
     return x;
   }
