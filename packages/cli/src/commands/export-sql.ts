@@ -1,8 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { SQL_DIALECTS, modelToSql, type SqlDialect } from '@cvnet/core';
-import { atomicWriteFile, readModelFile } from '@cvnet/core/data';
+import { readModelFile } from '@cvnet/core/data';
 import { fail } from '../lib/fail.js';
-import { writeToStdout } from '../lib/stdout.js';
+import { writeOutputTo } from '../lib/stdout.js';
 
 export default class ExportSql extends Command {
   static override description = `Write a trained model as one SQL SELECT that scores customers where the data lives.
@@ -39,14 +39,9 @@ The query reads a table with one row per customer (the raw source columns, or in
         invalid: flags.invalid as 'error' | 'null',
         checkLimits: !flags['ignore-limits'],
       });
-      if (flags.out === undefined) await writeToStdout(chunks(sql));
-      else await atomicWriteFile(flags.out, sql);
+      await writeOutputTo(flags.out, [sql]);
     } catch (error) {
       fail(this, error);
     }
   }
-}
-
-async function* chunks(text: string): AsyncGenerator<string> {
-  yield text;
 }

@@ -11,7 +11,7 @@ export async function checkOutIsNotInput(out: string | undefined, input: string)
 }
 
 /** Streams `source` into `out` atomically, or to standard output without --out. */
-export async function writeOutputTo(out: string | undefined, source: AsyncIterable<string | Uint8Array>): Promise<void> {
+export async function writeOutputTo(out: string | undefined, source: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   if (out === undefined) await writeToStdout(source);
   else await atomicWriteStream(out, source);
 }
@@ -21,7 +21,7 @@ export async function writeOutputTo(out: string | undefined, source: AsyncIterab
  * (EPIPE, e.g. `cvnet predict … | head`) the rest of the input is not read:
  * that is a normal end for a Unix filter, not an error.
  */
-export async function writeToStdout(source: AsyncIterable<string | Uint8Array>): Promise<void> {
+async function writeToStdout(source: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const out = process.stdout;
   let closed: NodeJS.ErrnoException | undefined;
   const onError = (error: NodeJS.ErrnoException): void => {
