@@ -6,19 +6,17 @@
  * cost classify ~70 ms of start-up per run when it loaded the main index.
  * Every export is the same object as the main entry's.
  */
-export { CLASSIFIED_COLUMNS, DEFAULT_STRATEGIES, isClassifiedOutput } from './indicators/output-contract.js';
+export { CLASSIFIED_COLUMNS, DEFAULT_STRATEGIES } from './indicators/output-contract.js';
 export type { FittedIndicator, FittedIndicatorSystem, RowNumbering, ScoreMatrix } from './indicators/fit.js';
 export { categoricalScore, numericScore } from './indicators/rules.js';
 export { numericValue, sourceColumns, type CustomerRow } from './indicators/source.js';
 export type { Band } from './method/current.js';
 export type { CustomerClass } from './method/classify.js';
 export {
-  indicatorReadings,
   methodOf,
   scoreColumns,
   scoreMatrix,
   scoringSystem,
-  type IndicatorReading,
   type ScoredBatch,
   type ScoredColumns,
   type ScoredCustomer,
